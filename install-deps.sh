@@ -1,0 +1,10 @@
+#!/bin/sh
+# Installs what building and testing foil needs on Debian 12 (run as root).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  build-essential pkg-config check libseccomp-dev libjson-c-dev \
+  bubblewrap libcap2-bin util-linux procps iproute2 python3 \
+  golang-github-docker-docker-dev golang-github-containers-common-dev \
+  man-db cppcheck >/dev/null
