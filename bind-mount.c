@@ -1,0 +1,417 @@
+/* bind-mount.c: every mount foil makes, with the fd-based mount API.
+ *
+ * Sources are host paths, resolved with the caller's own rights. Destinations
+ * are resolved only inside the new root: openat2(RESOLVE_IN_ROOT) clamps "..",
+ * absolute symlinks and "/oldroot"-style links to the new root, and
+ * RESOLVE_NO_MAGICLINKS refuses /proc/self/root and friends, so no symlink a
+ * user planted can make foil create or mount anything on the host.
+ * Each bind is open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + mount_setattr
+ * (AT_RECURSIVE) + move_mount: constant work per bind, no mountinfo parsing,
+ * and read-only/nosuid/nodev reach every submount of the source.
+ */
+#include "bind-mount.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void die_mount_api(const char *what, const char *arg)
+{
+  if (errno == ENOSYS)
+    die("%s: this kernel lacks the mount API foil needs (Linux 5.12 or later)", what);
+  die_errno("%s %s", what, arg);
+}
+
+static int resolve_in_root(int root_fd, const char *rel, int flags)
+{
+  struct open_how how = {
+    .flags = (unsigned long long)(O_PATH | O_CLOEXEC | flags),
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  return (int)RETRY_EINTR(syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how));
+}
+
+int open_or_create_dir_in_root(int root_fd, const char *rel)
+{
+  char *prefix;
+  int parent, fd = resolve_in_root(root_fd, rel, O_DIRECTORY);
+
+  if (fd >= 0 || errno != ENOENT)
+    return fd;
+  /* Walk from the root, creating each missing component under its resolved
+     parent; every lookup is again confined to the new root. */
+  prefix = xstrdup(rel);
+  parent = resolve_in_root(root_fd, "", O_DIRECTORY);
+  for (char *p = prefix; parent >= 0;)
+    {
+      char *end = strchrnul(p, '/'), *name;
+      char saved = *end;
+
+      *end = '\0';
+      name = strrchr(prefix, '/');
+      name = name ? name + 1 : prefix;
+      fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
+      if (fd < 0 && errno == ENOENT && mkdirat(parent, name, 0755) == 0)
+        fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
+      close(parent);
+      parent = fd;
+      *end = saved;
+      if (saved == '\0')
+        break;
+      p = end + 1;
+    }
+  free(prefix);
+  return parent;
+}
+
+enum dest_kind { DEST_EXISTING, DEST_DIR, DEST_FILE };
+
+/* Open DEST (inside the new root) as an O_PATH fd, creating a directory or an
+   empty 0444 file as the mount point when it is missing. */
+static int open_dest(struct mount_ctx *ctx, const char *dest, enum dest_kind kind)
+{
+  char *rel = path_relative_to_root(dest), *parent_rel, *leaf;
+  int parent, fd;
+
+  fd = resolve_in_root(ctx->root_fd, rel, kind == DEST_DIR ? O_DIRECTORY : 0);
+  if (fd >= 0 || errno != ENOENT || kind == DEST_EXISTING)
+    goto out;
+  path_split_leaf(rel, &parent_rel, &leaf);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  if (parent < 0)
+    die_errno("Can't create parent directories of %s", dest);
+  if (kind == DEST_DIR)
+    {
+      if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
+        die_errno("Can't mkdir %s", dest);
+    }
+  else
+    {
+      /* O_EXCL never follows a symlink in the last component. */
+      int f = openat(parent, leaf, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+      if (f < 0 && errno != EEXIST)
+        die_errno("Can't create file at %s", dest);
+      if (f >= 0)
+        close(f);
+    }
+  close(parent);
+  free(parent_rel);
+  free(leaf);
+  fd = resolve_in_root(ctx->root_fd, rel, kind == DEST_DIR ? O_DIRECTORY : 0);
+  if (fd < 0 && errno == ENOENT)
+    die("Can't mount on %s: it is a dangling symbolic link", dest);
+out:
+  if (fd < 0)
+    die_errno("Can't resolve %s inside the sandbox", dest);
+  free(rel);
+  return fd;
+}
+
+/* Move the detached tree onto dest_fd; a mount over "/" becomes the new top. */
+static void attach(struct mount_ctx *ctx, int tree, int dest_fd, const char *dest, const char *what)
+{
+  char *rel = path_relative_to_root(dest);
+
+  if (move_mount(tree, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    die_mount_api(what, dest);
+  if (*rel == '\0')
+    {
+      close(ctx->root_fd);
+      ctx->root_fd = tree;
+      ctx->mounts_over_root++;
+    }
+  else
+    close(tree);
+  close(dest_fd);
+  free(rel);
+}
+
+static void set_attrs(int tree, unsigned long long attrs, bool recursive, const char *what, const char *arg)
+{
+  struct mount_attr attr = { .attr_set = attrs };
+
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    die_mount_api(what, arg);
+}
+
+/* A new, detached instance of a kernel file system. */
+static int new_fs_mount(const char *fstype, const char *const *options, unsigned attrs, const char *dest)
+{
+  int fs = fsopen(fstype, FSOPEN_CLOEXEC), mnt;
+
+  if (fs < 0)
+    die_mount_api("Can't create a file system for", dest);
+  for (; options && options[0]; options += 2)
+    {
+      int rc = options[1] ? fsconfig(fs, FSCONFIG_SET_STRING, options[0], options[1], 0)
+                          : fsconfig(fs, FSCONFIG_SET_FLAG, options[0], NULL, 0);
+      if (rc < 0)
+        die_errno("Can't set option %s for %s on %s", options[0], fstype, dest);
+    }
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    die_errno("Can't mount %s on %s", fstype, dest);
+  mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0)
+    die_errno("Can't mount %s on %s", fstype, dest);
+  close(fs);
+  return mnt;
+}
+
+static int new_tmpfs(mode_t mode, const char *dest)
+{
+  char mode_str[16];
+  const char *opts[] = { "mode", mode_str, NULL };
+
+  snprintf(mode_str, sizeof mode_str, "0%o", (unsigned)mode);
+  return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
+}
+
+void new_root_create(struct mount_ctx *ctx)
+{
+  struct mount_attr unbindable = { .propagation = MS_UNBINDABLE };
+
+  /* Safe: only changes propagation inside our own new mount namespace, so
+     nothing we mount is ever seen by the host. */
+  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    die_errno("Can't make / a slave mount");
+  ctx->root_fd = new_tmpfs(0755, "/");
+  /* A recursive bind of a host path above it (--bind / /) must not copy the
+     new root into itself. */
+  if (mount_setattr(ctx->root_fd, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
+    die_mount_api("Can't make the new root unbindable:", "/");
+  /* Stack the root tmpfs on "/": path lookups keep starting at the host root
+     (mounts stacked on the start of a lookup are not entered) until pivot. */
+  if (move_mount(ctx->root_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    die_mount_api("Can't attach the new root tmpfs on", "/");
+}
+
+static void op_bind(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  unsigned long long attrs = MOUNT_ATTR_NOSUID;
+  struct stat st;
+  int tree = open_tree(AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+  if (tree < 0)
+    {
+      if ((op->flags & BIND_TRY) && errno == ENOENT)
+        return;
+      if (errno == ENOSYS)
+        die_mount_api("Can't bind", op->source);
+      die_errno("Can't find source path %s", op->source);
+    }
+  if (fstat(tree, &st) < 0)
+    die_errno("Can't stat source path %s", op->source);
+  if (!(op->flags & BIND_DEVICES))
+    attrs |= MOUNT_ATTR_NODEV;
+  if (op->flags & BIND_READONLY)
+    attrs |= MOUNT_ATTR_RDONLY;
+  set_attrs(tree, attrs, true, "Can't set mount flags of bind from", op->source);
+  attach(ctx, tree, open_dest(ctx, op->dest, S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE),
+         op->dest, "Can't bind mount on");
+}
+
+static void op_remount_ro(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+
+  set_attrs(fd, MOUNT_ATTR_RDONLY, false, "Can't remount readonly on", op->dest);
+  close(fd);
+}
+
+/* Parts of /proc that must not be writable even by the sandbox's root. */
+static void cover_proc_paths(int proc_mnt)
+{
+  static const char *const read_only[] = { "sys", "sysrq-trigger", "irq", "bus" };
+
+  for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
+    {
+      int sub = open_tree(proc_mnt, read_only[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (sub < 0)
+        {
+          if (errno == ENOENT || errno == EACCES || errno == EPERM)
+            continue;
+          die_errno("Can't cover /proc/%s", read_only[i]);
+        }
+      set_attrs(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true,
+                "Can't remount readonly", read_only[i]);
+      if (move_mount(sub, "", proc_mnt, read_only[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        die_errno("Can't cover /proc/%s", read_only[i]);
+      close(sub);
+    }
+}
+
+static void op_proc(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int mnt, keep;
+
+  if (ctx->fresh_proc)
+    mnt = new_fs_mount("proc", NULL, attrs, op->dest);
+  else
+    {
+      /* Without a pid namespace a new procfs would show the same pids: bind the host's. */
+      mnt = open_tree(AT_FDCWD, "/proc", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (mnt < 0)
+        die_mount_api("Can't bind /proc on", op->dest);
+      set_attrs(mnt, attrs, true, "Can't set mount flags of /proc on", op->dest);
+    }
+  keep = dup(mnt);
+  if (keep < 0)
+    die_errno("dup");
+  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount proc on");
+  cover_proc_paths(keep);
+  close(keep);
+}
+
+static void bind_host_node(int dev_fd, const char *host_path, const char *name, const char *dest)
+{
+  int f = openat(dev_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+  int tree;
+
+  if (f < 0)
+    die_errno("Can't create %s/%s", dest, name);
+  close(f);
+  tree = open_tree(AT_FDCWD, host_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    die_errno("Can't bind %s into %s", host_path, dest);
+  set_attrs(tree, MOUNT_ATTR_NOSUID, false, "Can't set mount flags of", host_path);
+  if (move_mount(tree, "", dev_fd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    die_errno("Can't bind %s into %s", host_path, dest);
+  close(tree);
+}
+
+static void make_dev_symlinks(int dev_fd, const char *dest)
+{
+  static const char *const links[][2] = {
+    { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+    { "stderr", "/proc/self/fd/2" }, { "fd", "/proc/self/fd" },
+    { "core", "/proc/kcore" }, { "ptmx", "pts/ptmx" },
+  };
+
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+    if (symlinkat(links[i][1], dev_fd, links[i][0]) < 0)
+      die_errno("Can't create symlink %s/%s", dest, links[i][0]);
+}
+
+static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "620", NULL };
+  int mnt = new_tmpfs(0755, op->dest), dev_fd, pts;
+  char host_path[64], tty[256];
+
+  dev_fd = dup(mnt);
+  if (dev_fd < 0)
+    die_errno("dup");
+  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+  for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
+    {
+      snprintf(host_path, sizeof host_path, "/dev/%s", nodes[i]);
+      bind_host_node(dev_fd, host_path, nodes[i], op->dest);
+    }
+  make_dev_symlinks(dev_fd, op->dest);
+  if (mkdirat(dev_fd, "shm", 0755) < 0 || mkdirat(dev_fd, "pts", 0755) < 0)
+    die_errno("Can't create directories in %s", op->dest);
+  pts = new_fs_mount("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, op->dest);
+  if (move_mount(pts, "", dev_fd, "pts", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    die_errno("Can't mount devpts on %s/pts", op->dest);
+  close(pts);
+  /* Programs that look up their terminal's name expect /dev/console to be it. */
+  if (isatty(1) && ttyname_r(1, tty, sizeof tty) == 0 && strncmp(tty, "/dev/", 5) == 0)
+    bind_host_node(dev_fd, tty, "console", op->dest);
+  close(dev_fd);
+}
+
+static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int mnt = new_tmpfs(op->perms, op->dest);
+
+  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+}
+
+static void op_mqueue(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int mnt = new_fs_mount("mqueue", NULL, 0, op->dest);
+
+  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount mqueue on");
+}
+
+static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char *rel = path_relative_to_root(op->dest);
+  int fd = open_or_create_dir_in_root(ctx->root_fd, rel);
+
+  if (fd < 0)
+    die_errno("Can't mkdir %s", op->dest);
+  close(fd);
+  free(rel);
+}
+
+static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf, existing[4096];
+  int parent;
+  ssize_t n;
+
+  path_split_leaf(rel, &parent_rel, &leaf);
+  if (*leaf == '\0')
+    die("Can't make symlink at %s: it is the root", op->dest);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  if (parent < 0)
+    die_errno("Can't create parent directories of %s", op->dest);
+  if (symlinkat(op->source, parent, leaf) < 0)
+    {
+      if (errno != EEXIST)
+        die_errno("Can't make symlink at %s", op->dest);
+      /* Like bwrap >= 0.9: an identical symlink already there is fine. */
+      n = readlinkat(parent, leaf, existing, sizeof existing - 1);
+      if (n < 0)
+        die_errno("Can't make symlink at %s", op->dest);
+      existing[n] = '\0';
+      if (strcmp(existing, op->source) != 0)
+        die("Can't make symlink at %s: existing destination is %s", op->dest, existing);
+    }
+  close(parent);
+  free(rel);
+  free(parent_rel);
+  free(leaf);
+}
+
+typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);
+
+static const op_runner op_runners[OP_COUNT] = {
+  [OP_BIND] = op_bind,     [OP_REMOUNT_RO] = op_remount_ro, [OP_PROC] = op_proc,
+  [OP_DEV] = op_dev,       [OP_TMPFS] = op_tmpfs,           [OP_MQUEUE] = op_mqueue,
+  [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,
+};
+
+void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  op_runners[op->type](ctx, op);
+}
+
+void pivot_into_new_root(struct mount_ctx *ctx)
+{
+  if (fchdir(ctx->root_fd) < 0)
+    die_errno("Can't enter the new root");
+  /* The old root ends up stacked on the new one, carrying the root tmpfs and
+     every mount made over "/" before the last one; each umount takes the top
+     of that stack, the old root last. Then no path leads back to the host. */
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    die_errno("pivot_root");
+  for (int i = 0; i <= ctx->mounts_over_root; i++)
+    if (umount2(".", MNT_DETACH) < 0)
+      die_errno("Can't detach the old root");
+  if (chdir("/") < 0)
+    die_errno("chdir /");
+  close(ctx->root_fd);
+  ctx->root_fd = -1;
+}

@@ -1,0 +1,85 @@
+/* foil.h: the parsed command line (configuration and ordered setup operations). */
+#ifndef FOIL_H
+#define FOIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum run_mode {
+  MODE_SETUID, /* installed setuid root, run by another user */
+  MODE_USERNS, /* unprivileged, using an unprivileged user namespace */
+  MODE_ROOT,   /* run by real uid 0 */
+};
+
+/* One entry per kind of setup operation; bind-mount.c has one function each. */
+enum op_type {
+  OP_BIND,
+  OP_REMOUNT_RO,
+  OP_PROC,
+  OP_DEV,
+  OP_TMPFS,
+  OP_MQUEUE,
+  OP_DIR,
+  OP_SYMLINK,
+  OP_COUNT
+};
+
+/* Flags of OP_BIND. */
+#define BIND_READONLY  0x1u /* ro-bind */
+#define BIND_DEVICES   0x2u /* dev-bind: device nodes stay usable */
+#define BIND_TRY       0x4u /* a missing source is not an error */
+
+struct setup_op {
+  enum op_type type;
+  unsigned flags;
+  const char *option;   /* the option that created it, for messages */
+  const char *source;   /* host path (binds) or link target (symlink) */
+  const char *dest;     /* path inside the sandbox, as the user wrote it */
+  mode_t perms;
+  struct setup_op *next;
+};
+
+struct seccomp_program {
+  struct seccomp_program *next;
+  const char *option;   /* "--seccomp" or "--add-seccomp-fd" */
+  int fd;
+  unsigned short len;   /* instructions */
+  void *insns;          /* struct sock_filter[len] */
+};
+
+struct config {
+  enum run_mode mode;
+  uid_t caller_uid;
+  gid_t caller_gid;
+
+  bool unshare_user, unshare_user_try;
+  bool unshare_pid, unshare_net, unshare_ipc, unshare_uts;
+  bool unshare_cgroup, unshare_cgroup_try;
+  bool uid_set, gid_set;
+  uid_t sandbox_uid;
+  gid_t sandbox_gid;
+  const char *hostname;
+  const char *chdir_path;
+
+  bool die_with_parent, new_session, as_pid_1;
+  bool disable_userns, assert_userns_disabled;
+  bool caps_changed;    /* --cap-add/--cap-drop were used */
+  uint64_t caps_add;    /* added after the mode's starting set, in order */
+  uint64_t caps_drop;   /* removed from it */
+
+  struct setup_op *ops, **ops_tail;
+  struct seccomp_program *seccomp, **seccomp_tail;
+  bool used_seccomp, used_add_seccomp;
+
+  char **command;       /* argv of the payload, NULL-terminated */
+};
+
+/* sandbox.c */
+void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid);
+/* Parses argv (without argv[0]) into cfg; dies with a message on bad input. */
+void parse_args(struct config *cfg, int argc, char **argv);
+void validate_config(struct config *cfg);
+int capability_from_name(const char *name);
+
+#endif

@@ -1,0 +1,202 @@
+/* privileged.c: everything foil does with the power of a setuid-root binary.
+ *
+ * In setuid mode the process starts with euid 0. Before any argument is looked
+ * at, it (1) sets fsuid/fsgid to the caller, (2) clones a child into a new user
+ * namespace, which is owned by root because euid is 0, (3) writes that child's
+ * uid/gid maps, mapping only the caller's ids, and (4) drops every uid, gid and
+ * capability for good. From then on no process of foil holds any privilege in
+ * the initial user namespace, and the caller holds none in the sandbox's.
+ * The same function serves user-namespace mode, where nothing is privileged.
+ */
+#include "privileged.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int capget_all(struct __user_cap_data_struct data[2])
+{
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  return (int)syscall(SYS_capget, &hdr, data);
+}
+
+static int capset_none(void)
+{
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+  return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static bool has_any_capability(void)
+{
+  struct __user_cap_data_struct d[2];
+
+  if (capget_all(d) < 0)
+    die_errno("capget");
+  return (d[0].permitted | d[1].permitted | d[0].effective | d[1].effective) != 0;
+}
+
+enum run_mode priv_detect_mode(uid_t *caller_uid, gid_t *caller_gid)
+{
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+
+  if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
+    die_errno("getresuid");
+  *caller_uid = ruid;
+  *caller_gid = rgid;
+  if (ruid == 0 && euid == 0)
+    return MODE_ROOT;
+  if (euid != 0)
+    {
+      if (has_any_capability())
+        die("Unexpected capabilities but not setuid, old file caps config?");
+      return MODE_USERNS;
+    }
+  /* Safe: only lowers the identity used for file access to the caller's. */
+  setfsuid(ruid);
+  setfsgid(rgid);
+  if ((uid_t)setfsuid((uid_t)-1) != ruid || (gid_t)setfsgid((gid_t)-1) != rgid)
+    die("Unable to set fsuid to the caller");
+  return MODE_SETUID;
+}
+
+/* Irreversibly become the caller: every uid and gid, no capability in any set. */
+static void drop_privileges_for_good(uid_t uid, gid_t gid)
+{
+  uid_t r, e, s;
+  gid_t rg, eg, sg;
+  struct __user_cap_data_struct d[2];
+
+  /* Safe: each call only removes power. The bounding set goes first, while
+     CAP_SETPCAP is still held. */
+  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      die_errno("Can't drop capability %d from the bounding set", cap);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    die_errno("Can't clear ambient capabilities");
+  if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+    die_errno("Can't switch to the caller's ids");
+  if (capset_none() < 0)
+    die_errno("Can't clear capabilities");
+  /* Check the result instead of trusting it (the lesson of CVE-2020-5291). */
+  if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || capget_all(d) < 0)
+    die_errno("Can't verify the privilege drop");
+  if (r != uid || e != uid || s != uid || rg != gid || eg != gid || sg != gid ||
+      (uid_t)setfsuid((uid_t)-1) != uid || (d[0].permitted | d[1].permitted | d[0].effective |
+                                             d[1].effective | d[0].inheritable | d[1].inheritable))
+    die("Privileges were not dropped completely");
+  if (setuid(0) == 0)
+    die("Privileges can be regained after dropping them");
+}
+
+/* Write /proc/PID/{setgroups,gid_map,uid_map} of the child: "0 <caller> 1".
+   In setuid mode the child is not dumpable, so its /proc files belong to root
+   and only root's fsuid can open them; fsuid is root's for these opens only. */
+static int write_child_maps(enum run_mode mode, pid_t child, uid_t uid, gid_t gid)
+{
+  char dir[64], uid_map[64], gid_map[64];
+  struct statfs sfs;
+  int dfd, rc = -1;
+
+  snprintf(dir, sizeof dir, "/proc/%d", (int)child);
+  snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned)uid);
+  snprintf(gid_map, sizeof gid_map, "0 %u 1\n", (unsigned)gid);
+  if (mode == MODE_SETUID)
+    {
+      /* Safe: the fixed path names our own child's /proc entry; checked to be
+         procfs below; nothing the caller names is opened while fsuid is 0. */
+      setfsuid(0);
+      setfsgid(0);
+    }
+  dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd >= 0 && fstatfs(dfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+      write_file_at(dfd, "setgroups", "deny") == 0 &&
+      write_file_at(dfd, "gid_map", gid_map) == 0 &&
+      write_file_at(dfd, "uid_map", uid_map) == 0)
+    rc = 0;
+  if (mode == MODE_SETUID)
+    {
+      int saved = errno;
+      setfsuid(uid);
+      setfsgid(gid);
+      errno = saved;
+    }
+  if (dfd >= 0)
+    close(dfd);
+  return rc;
+}
+
+static void die_clone_failed(void)
+{
+  if (errno == EPERM || errno == EACCES)
+    die_errno("No permissions to create a new user namespace (unprivileged user namespaces may be "
+              "disabled; install foil setuid root)");
+  if (errno == ENOSPC || errno == EUSERS)
+    die_errno("Creating a new user namespace failed: the namespace limit was reached");
+  if (errno == EINVAL)
+    die_errno("Creating a new user namespace failed: the kernel has no user namespace support");
+  die_errno("Creating a new user namespace failed");
+}
+
+/* In the child: become id 0 of the new namespace (the caller outside). */
+static void become_namespace_root(int go_fd)
+{
+  char byte;
+
+  if (RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
+    _exit(1);   /* the parent failed and has reported it */
+  close(go_fd);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    die_errno("Can't become root of the sandbox's user namespace");
+}
+
+pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid)
+{
+  int go[2];
+  pid_t pid;
+
+  if (pipe2(go, O_CLOEXEC) < 0)
+    die_errno("pipe2");
+  /* With euid 0 (setuid mode) the new user namespace is owned by root: the
+     caller gets no capability in it and cannot ptrace or setns into it. */
+  pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    die_clone_failed();
+  if (pid == 0)
+    {
+      close(go[1]);
+      become_namespace_root(go[0]);
+      return 0;
+    }
+  close(go[0]);
+  if (write_child_maps(mode, pid, uid, gid) < 0)
+    {
+      int saved = errno;
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+      errno = saved;
+      die_errno("Can't write the uid/gid maps of the sandbox");
+    }
+  if (mode == MODE_SETUID)
+    drop_privileges_for_good(uid, gid);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  if (write_all(go[1], "g", 1) < 0)
+    die_errno("Can't start the sandbox process");
+  close(go[1]);
+  return pid;
+}

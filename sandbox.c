@@ -1,0 +1,892 @@
+/* sandbox.c: foil's command line, turned into an ordered list of setup
+ * operations, and the life of the processes that carry it out.
+ *
+ * Processes (see SECURITY.md):
+ *   monitor  - the process the caller started; after the privileged start it
+ *              holds nothing, waits for the sandbox and passes its status on.
+ *   setup    - cloned into the sandbox's user namespace; parses the arguments,
+ *              unshares namespaces, builds the root, drops everything, execs.
+ *   reaper   - with --unshare-pid, the setup process forks the payload and
+ *              stays as pid 1, exiting with the payload's status.
+ */
+#include "foil.h"
+#include "bind-mount.h"
+#include "privileged.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <linux/securebits.h>
+#include <unistd.h>
+
+#define MAX_SECCOMP_INSNS 4096   /* BPF_MAXINSNS: the kernel's limit per program */
+#define CAPS_ALL ((CAP_LAST_CAP >= 63) ? ~0ULL : ((1ULL << (CAP_LAST_CAP + 1)) - 1))
+
+/* ---------------------------------------------------------------------------
+ * Command line
+ * ------------------------------------------------------------------------- */
+
+static const char *const cap_names[] = {
+  "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
+  "setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
+  "ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
+  "sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod",
+  "lease", "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
+  "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+int capability_from_name(const char *name)
+{
+  if (strncasecmp(name, "CAP_", 4) == 0)
+    name += 4;
+  for (size_t i = 0; i < sizeof cap_names / sizeof cap_names[0]; i++)
+    if (strcasecmp(name, cap_names[i]) == 0)
+      return (int)i;
+  return -1;
+}
+
+void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->mode = mode;
+  cfg->caller_uid = uid;
+  cfg->caller_gid = gid;
+  cfg->ops_tail = &cfg->ops;
+  cfg->seccomp_tail = &cfg->seccomp;
+}
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n"
+          "    --help                       Print this help\n"
+          "    --version                    Print version\n"
+          "    --unshare-all                Unshare every namespace we support by default\n"
+          "    --share-net                  Retain the network namespace (after --unshare-all)\n"
+          "    --unshare-user               Create new user namespace\n"
+          "    --unshare-user-try           Create new user namespace if possible\n"
+          "    --unshare-ipc                Create new ipc namespace\n"
+          "    --unshare-pid                Create new pid namespace\n"
+          "    --unshare-net                Create new network namespace\n"
+          "    --unshare-uts                Create new uts namespace\n"
+          "    --unshare-cgroup             Create new cgroup namespace\n"
+          "    --unshare-cgroup-try         Create new cgroup namespace if possible\n"
+          "    --uid UID                    Custom uid in the sandbox\n"
+          "    --gid GID                    Custom gid in the sandbox\n"
+          "    --hostname NAME              Custom hostname in the sandbox (needs --unshare-uts)\n"
+          "    --chdir DIR                  Change directory to DIR\n"
+          "    --clearenv                   Unset all environment variables\n"
+          "    --setenv VAR VALUE           Set an environment variable\n"
+          "    --unsetenv VAR               Unset an environment variable\n"
+          "    --bind SRC DEST              Bind mount the host path SRC on DEST\n"
+          "    --bind-try SRC DEST          Equal to --bind but ignores non-existent SRC\n"
+          "    --dev-bind SRC DEST          Bind mount SRC on DEST, allowing device access\n"
+          "    --dev-bind-try SRC DEST      Equal to --dev-bind but ignores non-existent SRC\n"
+          "    --ro-bind SRC DEST           Bind mount SRC read-only on DEST (recursively)\n"
+          "    --ro-bind-try SRC DEST       Equal to --ro-bind but ignores non-existent SRC\n"
+          "    --remount-ro DEST            Remount DEST as readonly; does not recursively remount\n"
+          "    --proc DEST                  Mount new procfs on DEST\n"
+          "    --dev DEST                   Mount new dev on DEST\n"
+          "    --tmpfs DEST                 Mount new tmpfs on DEST\n"
+          "    --mqueue DEST                Mount new mqueue on DEST\n"
+          "    --dir DEST                   Create dir at DEST\n"
+          "    --symlink SRC DEST           Create symlink at DEST with target SRC\n"
+          "    --seccomp FD                 Load and use seccomp rules from FD (not repeatable)\n"
+          "    --add-seccomp-fd FD          Load and use seccomp rules from FD (repeatable)\n"
+          "    --new-session                Create a new terminal session\n"
+          "    --die-with-parent            Kills with SIGKILL child process (COMMAND) when foil or "
+          "its parent dies\n"
+          "    --as-pid-1                   Do not install a reaper process with PID=1\n"
+          "    --disable-userns             Disable further use of user namespaces inside sandbox\n"
+          "    --assert-userns-disabled     Fail unless further use of user namespace inside sandbox "
+          "is disabled\n"
+          "    --cap-add CAP                Add cap CAP when running as privileged user\n"
+          "    --cap-drop CAP               Drop cap CAP when running as privileged user\n",
+          prog_name);
+}
+
+static void add_op(struct config *cfg, enum op_type type, const char *option, unsigned flags,
+                   const char *source, const char *dest)
+{
+  struct setup_op *op = xcalloc(1, sizeof *op);
+
+  op->type = type;
+  op->option = option;
+  op->flags = flags;
+  op->source = source;
+  op->dest = dest;
+  op->perms = 0755;
+  *cfg->ops_tail = op;
+  cfg->ops_tail = &op->next;
+}
+
+/* Read one raw BPF program and check what the kernel would check, so that a
+   bad program is reported by option name before anything is set up. */
+static void read_seccomp_program(struct config *cfg, const char *option, const char *fd_arg)
+{
+  struct seccomp_program *prog;
+  char *data;
+  size_t len;
+  int fd;
+
+  if (!parse_fd(fd_arg, &fd))
+    die("Invalid fd: %s", fd_arg);
+  if (read_all(fd, MAX_SECCOMP_INSNS * sizeof(struct sock_filter), &data, &len) < 0)
+    {
+      if (errno == E2BIG)
+        die("Invalid seccomp data from %s %s: more than %d instructions", option, fd_arg,
+            MAX_SECCOMP_INSNS);
+      die_errno("Can't read seccomp data from %s %s", option, fd_arg);
+    }
+  close(fd);
+  if (len % sizeof(struct sock_filter) != 0)
+    die("Invalid seccomp data, must be multiple of 8");
+  if (len == 0)
+    die("Invalid seccomp data from %s %s: the program is empty", option, fd_arg);
+  prog = xcalloc(1, sizeof *prog);
+  prog->option = option;
+  prog->fd = fd;
+  prog->len = (unsigned short)(len / sizeof(struct sock_filter));
+  prog->insns = data;
+  *cfg->seccomp_tail = prog;
+  cfg->seccomp_tail = &prog->next;
+}
+
+static void apply_capability_option(struct config *cfg, const char *option, const char *name)
+{
+  uint64_t mask;
+
+  if (strcasecmp(name, "ALL") == 0)
+    mask = CAPS_ALL;
+  else
+    {
+      int cap = capability_from_name(name);
+      if (cap < 0 || cap > CAP_LAST_CAP)
+        die("%s: unknown capability %s", option, name);
+      mask = 1ULL << cap;
+    }
+  cfg->caps_changed = true;
+  if (strcmp(option, "--cap-add") == 0)
+    {
+      cfg->caps_add |= mask;
+      cfg->caps_drop &= ~mask;
+    }
+  else
+    {
+      cfg->caps_drop |= mask;
+      cfg->caps_add &= ~mask;
+    }
+}
+
+static uid_t parse_id(const char *option, const char *arg)
+{
+  unsigned long v;
+
+  /* (uid_t)-1 means "unchanged" to the kernel, so it can't be a sandbox id. */
+  if (!parse_uint(arg, 0xfffffffeUL, &v))
+    die("%s takes a numeric id, not \"%s\"", option, arg);
+  return (uid_t)v;
+}
+
+/* Each option is one table entry and one handler; handlers get their
+   arguments already counted. */
+typedef void (*option_handler)(struct config *cfg, const char *option, char **args);
+
+static void opt_help(struct config *c, const char *o, char **a) { usage(stdout); exit(0); }
+static void opt_version(struct config *c, const char *o, char **a)
+{
+  printf("foil %s (bubblewrap 0.11 compatible)\n", FOIL_VERSION);
+  exit(0);
+}
+static void opt_unshare_all(struct config *c, const char *o, char **a)
+{
+  c->unshare_user_try = c->unshare_ipc = c->unshare_pid = c->unshare_net = true;
+  c->unshare_uts = c->unshare_cgroup_try = true;
+}
+static void opt_share_net(struct config *c, const char *o, char **a) { c->unshare_net = false; }
+static void opt_unshare_user(struct config *c, const char *o, char **a) { c->unshare_user = true; }
+static void opt_unshare_user_try(struct config *c, const char *o, char **a) { c->unshare_user_try = true; }
+static void opt_unshare_ipc(struct config *c, const char *o, char **a) { c->unshare_ipc = true; }
+static void opt_unshare_pid(struct config *c, const char *o, char **a) { c->unshare_pid = true; }
+static void opt_unshare_net(struct config *c, const char *o, char **a) { c->unshare_net = true; }
+static void opt_unshare_uts(struct config *c, const char *o, char **a) { c->unshare_uts = true; }
+static void opt_unshare_cgroup(struct config *c, const char *o, char **a) { c->unshare_cgroup = true; }
+static void opt_unshare_cgroup_try(struct config *c, const char *o, char **a) { c->unshare_cgroup_try = true; }
+static void opt_uid(struct config *c, const char *o, char **a)
+{
+  c->sandbox_uid = parse_id(o, a[0]);
+  c->uid_set = true;
+}
+static void opt_gid(struct config *c, const char *o, char **a)
+{
+  c->sandbox_gid = (gid_t)parse_id(o, a[0]);
+  c->gid_set = true;
+}
+static void opt_hostname(struct config *c, const char *o, char **a) { c->hostname = a[0]; }
+static void opt_chdir(struct config *c, const char *o, char **a)
+{
+  if (c->chdir_path != NULL)
+    warn("Only the last --chdir option will take effect");
+  c->chdir_path = a[0];
+}
+static void opt_clearenv(struct config *c, const char *o, char **a)
+{
+  if (clearenv() != 0)
+    die("--clearenv failed");
+}
+static void opt_setenv(struct config *c, const char *o, char **a)
+{
+  if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
+    die("--setenv: invalid variable name \"%s\"", a[0]);
+  if (setenv(a[0], a[1], 1) < 0)
+    die_errno("--setenv %s", a[0]);
+}
+static void opt_unsetenv(struct config *c, const char *o, char **a)
+{
+  if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
+    die("--unsetenv: invalid variable name \"%s\"", a[0]);
+  if (unsetenv(a[0]) < 0)
+    die_errno("--unsetenv %s", a[0]);
+}
+static void opt_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, 0, a[0], a[1]); }
+static void opt_bind_try(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_TRY, a[0], a[1]); }
+static void opt_dev_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_DEVICES, a[0], a[1]); }
+static void opt_dev_bind_try(struct config *c, const char *o, char **a)
+{
+  add_op(c, OP_BIND, o, BIND_DEVICES | BIND_TRY, a[0], a[1]);
+}
+static void opt_ro_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_READONLY, a[0], a[1]); }
+static void opt_ro_bind_try(struct config *c, const char *o, char **a)
+{
+  add_op(c, OP_BIND, o, BIND_READONLY | BIND_TRY, a[0], a[1]);
+}
+static void opt_remount_ro(struct config *c, const char *o, char **a) { add_op(c, OP_REMOUNT_RO, o, 0, NULL, a[0]); }
+static void opt_proc(struct config *c, const char *o, char **a) { add_op(c, OP_PROC, o, 0, NULL, a[0]); }
+static void opt_dev(struct config *c, const char *o, char **a) { add_op(c, OP_DEV, o, 0, NULL, a[0]); }
+static void opt_tmpfs(struct config *c, const char *o, char **a) { add_op(c, OP_TMPFS, o, 0, NULL, a[0]); }
+static void opt_mqueue(struct config *c, const char *o, char **a) { add_op(c, OP_MQUEUE, o, 0, NULL, a[0]); }
+static void opt_dir(struct config *c, const char *o, char **a) { add_op(c, OP_DIR, o, 0, NULL, a[0]); }
+static void opt_symlink(struct config *c, const char *o, char **a) { add_op(c, OP_SYMLINK, o, 0, a[0], a[1]); }
+static void opt_seccomp(struct config *c, const char *o, char **a)
+{
+  if (c->used_add_seccomp)
+    die("--seccomp cannot be combined with --add-seccomp-fd");
+  if (c->used_seccomp)
+    {
+      warn("Only the last --seccomp option will take effect");
+      c->seccomp = NULL;
+      c->seccomp_tail = &c->seccomp;
+    }
+  c->used_seccomp = true;
+  read_seccomp_program(c, o, a[0]);
+}
+static void opt_add_seccomp_fd(struct config *c, const char *o, char **a)
+{
+  if (c->used_seccomp)
+    die("--add-seccomp-fd cannot be combined with --seccomp");
+  c->used_add_seccomp = true;
+  read_seccomp_program(c, o, a[0]);
+}
+static void opt_new_session(struct config *c, const char *o, char **a) { c->new_session = true; }
+static void opt_die_with_parent(struct config *c, const char *o, char **a) { c->die_with_parent = true; }
+static void opt_as_pid_1(struct config *c, const char *o, char **a) { c->as_pid_1 = true; }
+static void opt_disable_userns(struct config *c, const char *o, char **a) { c->disable_userns = true; }
+static void opt_assert_userns_disabled(struct config *c, const char *o, char **a)
+{
+  c->assert_userns_disabled = true;
+}
+static void opt_cap(struct config *c, const char *o, char **a) { apply_capability_option(c, o, a[0]); }
+
+struct option_def {
+  const char *name;
+  int nargs;
+  option_handler handle;
+};
+
+static const struct option_def options[] = {
+  { "--help", 0, opt_help },
+  { "--version", 0, opt_version },
+  { "--unshare-all", 0, opt_unshare_all },
+  { "--share-net", 0, opt_share_net },
+  { "--unshare-user", 0, opt_unshare_user },
+  { "--unshare-user-try", 0, opt_unshare_user_try },
+  { "--unshare-ipc", 0, opt_unshare_ipc },
+  { "--unshare-pid", 0, opt_unshare_pid },
+  { "--unshare-net", 0, opt_unshare_net },
+  { "--unshare-uts", 0, opt_unshare_uts },
+  { "--unshare-cgroup", 0, opt_unshare_cgroup },
+  { "--unshare-cgroup-try", 0, opt_unshare_cgroup_try },
+  { "--uid", 1, opt_uid },
+  { "--gid", 1, opt_gid },
+  { "--hostname", 1, opt_hostname },
+  { "--chdir", 1, opt_chdir },
+  { "--clearenv", 0, opt_clearenv },
+  { "--setenv", 2, opt_setenv },
+  { "--unsetenv", 1, opt_unsetenv },
+  { "--bind", 2, opt_bind },
+  { "--bind-try", 2, opt_bind_try },
+  { "--dev-bind", 2, opt_dev_bind },
+  { "--dev-bind-try", 2, opt_dev_bind_try },
+  { "--ro-bind", 2, opt_ro_bind },
+  { "--ro-bind-try", 2, opt_ro_bind_try },
+  { "--remount-ro", 1, opt_remount_ro },
+  { "--proc", 1, opt_proc },
+  { "--dev", 1, opt_dev },
+  { "--tmpfs", 1, opt_tmpfs },
+  { "--mqueue", 1, opt_mqueue },
+  { "--dir", 1, opt_dir },
+  { "--symlink", 2, opt_symlink },
+  { "--seccomp", 1, opt_seccomp },
+  { "--add-seccomp-fd", 1, opt_add_seccomp_fd },
+  { "--new-session", 0, opt_new_session },
+  { "--die-with-parent", 0, opt_die_with_parent },
+  { "--as-pid-1", 0, opt_as_pid_1 },
+  { "--disable-userns", 0, opt_disable_userns },
+  { "--assert-userns-disabled", 0, opt_assert_userns_disabled },
+  { "--cap-add", 1, opt_cap },
+  { "--cap-drop", 1, opt_cap },
+};
+
+static const struct option_def *find_option(const char *name)
+{
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+    if (strcmp(options[i].name, name) == 0)
+      return &options[i];
+  return NULL;
+}
+
+static const char *const arg_counts[] = { "no arguments", "one argument", "two arguments",
+                                          "three arguments" };
+
+void parse_args(struct config *cfg, int argc, char **argv)
+{
+  int i = 0;
+
+  while (i < argc && argv[i][0] == '-')
+    {
+      const struct option_def *def;
+
+      if (strcmp(argv[i], "--") == 0)
+        {
+          i++;
+          break;
+        }
+      def = find_option(argv[i]);
+      if (def == NULL)
+        die("Unknown option %s", argv[i]);
+      if (argc - i - 1 < def->nargs)
+        die("%s takes %s", def->name, arg_counts[def->nargs]);
+      def->handle(cfg, def->name, argv + i + 1);
+      i += 1 + def->nargs;
+    }
+  if (i >= argc)
+    die("No command specified (see %s --help)", prog_name);
+  cfg->command = argv + i;
+}
+
+/* Whether the sandbox runs in a user namespace foil created. */
+static bool uses_user_namespace(const struct config *cfg)
+{
+  return cfg->mode != MODE_ROOT || cfg->unshare_user;
+}
+
+void validate_config(struct config *cfg)
+{
+  if (cfg->mode == MODE_SETUID && cfg->caps_add != 0)
+    die("--cap-add in setuid mode can be used only by root");
+  if (cfg->hostname != NULL && !cfg->unshare_uts)
+    die("Specifying --hostname requires --unshare-uts");
+  if (cfg->as_pid_1 && !cfg->unshare_pid)
+    die("Specifying --as-pid-1 requires --unshare-pid");
+  if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
+    die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
+  if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
+    die("--disable-userns requires --unshare-user");
+}
+
+/* ---------------------------------------------------------------------------
+ * Messages from the sandbox to the monitor
+ * ------------------------------------------------------------------------- */
+
+enum report_type { REPORT_MAIN_PID = 1, REPORT_DIE_WITH_PARENT = 2 };
+
+struct report {
+  int32_t type;
+  int32_t value;
+};
+
+static void send_report(int fd, enum report_type type, int value)
+{
+  struct report r = { type, value };
+
+  if (write_all(fd, &r, sizeof r) < 0)
+    die_errno("Can't report to the monitor");
+}
+
+static int exit_status_of(int status)
+{
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 1;
+}
+
+static void die_with_parent_now(pid_t expected_parent)
+{
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_PDEATHSIG)");
+  /* The parent may have died before the prctl. */
+  if (expected_parent > 0 && getppid() != expected_parent)
+    _exit(1);
+}
+
+/* The monitor: unprivileged, reads the sandbox's reports until the payload is
+   exec'd (or setup failed), then waits for the main process. */
+static int monitor(pid_t child, int report_fd, pid_t caller_pid)
+{
+  pid_t main_pid = child;
+  struct report r;
+  int status;
+
+  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+    {
+      if (r.type == REPORT_MAIN_PID)
+        main_pid = r.value;
+      else if (r.type == REPORT_DIE_WITH_PARENT)
+        die_with_parent_now(caller_pid);
+    }
+  close(report_fd);
+  for (;;)
+    {
+      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
+      if (w < 0)
+        die_errno("waitpid");
+      if (w == main_pid)
+        return exit_status_of(status);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Inside the sandbox's user namespace
+ * ------------------------------------------------------------------------- */
+
+static void check_kernel_version(void)
+{
+  struct utsname u;
+  int major = 0, minor = 0;
+
+  if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+      (major < 5 || (major == 5 && minor < 12)))
+    die("Linux 5.12 or later is required (this kernel is %s)", u.release);
+}
+
+/* Root mode with --unshare-user: root maps itself, so no privileged helper. */
+static void root_enter_user_namespace(struct config *cfg)
+{
+  if (unshare(CLONE_NEWUSER) < 0)
+    {
+      if (!cfg->unshare_user)
+        return;
+      die_errno("Can't create a user namespace");
+    }
+  cfg->unshare_user = true;
+  /* Without privilege over the parent namespace, the gid map needs setgroups denied. */
+  if (write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny") < 0 ||
+      write_file_at(AT_FDCWD, "/proc/self/uid_map", "0 0 1\n") < 0 ||
+      write_file_at(AT_FDCWD, "/proc/self/gid_map", "0 0 1\n") < 0)
+    die_errno("Can't write the uid/gid maps of the sandbox");
+}
+
+static void bring_up_loopback(void)
+{
+  struct ifreq ifr;
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  if (s < 0)
+    die_errno("Can't create a socket to configure loopback");
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+    die_errno("Can't read the flags of lo");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+    die_errno("Can't bring up lo");
+  close(s);
+}
+
+static void unshare_namespaces(struct config *cfg)
+{
+  int flags = CLONE_NEWNS;
+
+  if (cfg->mode == MODE_ROOT && (cfg->unshare_user || cfg->unshare_user_try))
+    root_enter_user_namespace(cfg);
+  if (cfg->unshare_ipc)
+    flags |= CLONE_NEWIPC;
+  if (cfg->unshare_uts)
+    flags |= CLONE_NEWUTS;
+  if (cfg->unshare_net)
+    flags |= CLONE_NEWNET;
+  if (cfg->unshare_cgroup || cfg->unshare_cgroup_try)
+    flags |= CLONE_NEWCGROUP;
+  if (unshare(flags) < 0)
+    {
+      if (!(errno == EINVAL && cfg->unshare_cgroup_try && !cfg->unshare_cgroup))
+        die_errno("Can't create new namespaces");
+      if (unshare(flags & ~CLONE_NEWCGROUP) < 0)
+        die_errno("Can't create new namespaces");
+    }
+  if (cfg->unshare_net)
+    bring_up_loopback();
+  if (cfg->hostname != NULL && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+    die_errno("Can't set hostname to %s", cfg->hostname);
+}
+
+static bool process_has_exited(int pidfd, int timeout_ms)
+{
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+  return RETRY_EINTR(poll(&p, 1, timeout_ms)) > 0;
+}
+
+/* A new pid namespace only applies to children: fork the future pid 1, tell
+   the monitor (a subreaper) to wait for it instead, and leave. */
+static void enter_pid_namespace(struct config *cfg, int report_fd)
+{
+  int self_fd = -1, monitor_fd = -1;
+  pid_t pid;
+
+  if (unshare(CLONE_NEWPID) < 0)
+    die_errno("Can't create a pid namespace");
+  if (cfg->die_with_parent)
+    {
+      self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+      monitor_fd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+      if (self_fd < 0 || monitor_fd < 0)
+        die_errno("pidfd_open");
+    }
+  pid = fork();
+  if (pid < 0)
+    die_errno("Can't fork into the pid namespace");
+  if (pid > 0)
+    {
+      send_report(report_fd, REPORT_MAIN_PID, pid);
+      _exit(0);
+    }
+  close(report_fd);
+  if (cfg->die_with_parent)
+    {
+      /* A death signal set now would fire when our parent hands us over to
+         the monitor; set it once that has happened, then check the monitor. */
+      process_has_exited(self_fd, -1);
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        die_errno("prctl(PR_SET_PDEATHSIG)");
+      if (process_has_exited(monitor_fd, 0))
+        _exit(1);
+      close(self_fd);
+      close(monitor_fd);
+    }
+}
+
+struct userns_files {
+  int proc_fd;    /* the host's /proc, kept across pivot_root */
+  int limit_fd;   /* /proc/sys/user/max_user_namespaces of our user namespace */
+};
+
+static bool limits_user_namespaces(const struct config *cfg)
+{
+  return uses_user_namespace(cfg) && (cfg->mode == MODE_SETUID || cfg->disable_userns);
+}
+
+static void open_userns_files(const struct config *cfg, struct userns_files *f)
+{
+  f->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (f->proc_fd < 0)
+    die_errno("Can't open /proc");
+  f->limit_fd = -1;
+  if (limits_user_namespaces(cfg))
+    {
+      f->limit_fd = openat(f->proc_fd, "sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+      if (f->limit_fd < 0)
+        die_errno("Can't open /proc/sys/user/max_user_namespaces");
+    }
+}
+
+static int open_own_map(int proc_fd, const char *name)
+{
+  int fd = openat(proc_fd, name, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    die_errno("Can't open /proc/%s", name);
+  return fd;
+}
+
+static void write_map(int fd, const char *name, const char *content)
+{
+  if (write_all(fd, content, strlen(content)) < 0)
+    die_errno("Can't write /proc/%s", name);
+  close(fd);
+}
+
+/* The payload's ids: a nested user namespace maps them onto id 0 of ours
+   (the caller outside). Our own namespace is then limited to this one child,
+   so the payload can never create a user namespace of its own. */
+static void enter_final_user_namespace(const struct config *cfg, struct userns_files *f)
+{
+  uid_t uid = cfg->uid_set ? cfg->sandbox_uid : cfg->caller_uid;
+  gid_t gid = cfg->gid_set ? cfg->sandbox_gid : cfg->caller_gid;
+  bool nested = uid != 0 || gid != 0;
+  char map[64];
+  int setgroups_fd, uid_fd, gid_fd;
+
+  if (f->limit_fd >= 0)
+    {
+      if (write_all(f->limit_fd, nested ? "1" : "0", 1) < 0)
+        die_errno("Can't limit user namespaces in the sandbox");
+      close(f->limit_fd);
+    }
+  if (!nested)
+    return;
+  if (unshare(CLONE_NEWUSER) < 0)
+    die_errno("Can't create the sandbox's inner user namespace");
+  /* Our /proc files belong to root while we are not dumpable; open our own
+     map files in a short dumpable window. The caller cannot use it: ptrace
+     into a user namespace needs CAP_SYS_PTRACE over it, and in setuid mode
+     this namespace descends from one owned by root. */
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  setgroups_fd = open_own_map(f->proc_fd, "self/setgroups");
+  uid_fd = open_own_map(f->proc_fd, "self/uid_map");
+  gid_fd = open_own_map(f->proc_fd, "self/gid_map");
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  write_map(setgroups_fd, "self/setgroups", "deny");
+  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)gid);
+  write_map(gid_fd, "self/gid_map", map);
+  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)uid);
+  write_map(uid_fd, "self/uid_map", map);
+  if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+    die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
+}
+
+static void change_directory(const struct config *cfg, const char *old_cwd)
+{
+  const char *home = getenv("HOME");
+  char *cwd;
+
+  if (cfg->chdir_path != NULL)
+    {
+      if (chdir(cfg->chdir_path) < 0)
+        die_errno("Can't chdir to %s", cfg->chdir_path);
+    }
+  else if (old_cwd == NULL || chdir(old_cwd) < 0)
+    {
+      if (home == NULL || chdir(home) < 0)
+        if (chdir("/") < 0)
+          die_errno("Can't chdir to /");
+    }
+  cwd = get_current_dir_name();
+  if (cwd != NULL && setenv("PWD", cwd, 1) < 0)
+    die_errno("setenv PWD");
+  free(cwd);
+}
+
+static int capset_to(uint64_t caps)
+{
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+
+  for (int i = 0; i < 2; i++)
+    {
+      d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
+    }
+  return (int)syscall(SYS_capset, &hdr, d);
+}
+
+static uint64_t current_permitted_caps(void)
+{
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+
+  if (syscall(SYS_capget, &hdr, d) < 0)
+    die_errno("capget");
+  return d[0].permitted | ((uint64_t)d[1].permitted << 32);
+}
+
+/* Leave the payload exactly the capabilities it should have: none, unless
+   --cap-add (user namespace or root mode); root keeps its own by default. */
+static void drop_capabilities(const struct config *cfg, uint64_t caller_caps)
+{
+  uint64_t base = cfg->mode == MODE_ROOT ? caller_caps : 0;
+  uint64_t keep = (base & ~cfg->caps_drop) | cfg->caps_add;
+
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+  if (cfg->mode == MODE_ROOT && !cfg->caps_changed && current_permitted_caps() == keep)
+    return;
+  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+    if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      die_errno("Can't drop capability %d from the bounding set", cap);
+  /* Exec as uid 0 must not hand back what was dropped. */
+  if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) < 0)
+    die_errno("Can't set securebits");
+  if (capset_to(keep) < 0)
+    die_errno("Can't set capabilities");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+    die_errno("Can't clear ambient capabilities");
+  /* Ambient capabilities are what survives exec under SECBIT_NOROOT. */
+  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+    if ((keep & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+      die_errno("Can't keep capability %s", cap_names[cap]);
+}
+
+static void load_seccomp_programs(const struct config *cfg)
+{
+  for (const struct seccomp_program *p = cfg->seccomp; p != NULL; p = p->next)
+    {
+      struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+        {
+          if (errno == EINVAL)
+            die_errno("The kernel rejected the seccomp program from %s %d (invalid program, or "
+                      "no CONFIG_SECCOMP_FILTER)", p->option, p->fd);
+          die_errno("The kernel rejected the seccomp program from %s %d", p->option, p->fd);
+        }
+    }
+}
+
+/* pid 1 of the sandbox: not dumpable, no capabilities, no fds but stderr;
+   it exits with the payload's status, which takes the rest of the pid
+   namespace down with it. Its seccomp-free life is deliberate: a filter
+   written for the payload must not be able to break the reaper. */
+static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload)
+{
+  int status;
+
+  close_range(3, ~0U, 0);
+  if (cfg->die_with_parent)
+    die_with_parent_now(0);
+  for (;;)
+    {
+      pid_t w = (pid_t)RETRY_EINTR(wait(&status));
+      if (w == payload)
+        _exit(exit_status_of(status));
+      if (w < 0)
+        _exit(1);
+    }
+}
+
+static __attribute__((noreturn)) void exec_payload(const struct config *cfg)
+{
+  if (cfg->die_with_parent)
+    die_with_parent_now(0);
+  /* Only 0, 1 and 2 reach the payload. */
+  if (close_range(3, ~0U, 0) < 0)
+    die_errno("close_range");
+  load_seccomp_programs(cfg);
+  execvp(cfg->command[0], cfg->command);
+  die_errno("execvp %s", cfg->command[0]);
+}
+
+static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid, gid_t gid,
+                                                  int argc, char **argv, int report_fd)
+{
+  struct config cfg;
+  struct mount_ctx ctx = { .root_fd = -1 };
+  struct userns_files uf;
+  char *old_cwd = get_current_dir_name();
+  uint64_t caller_caps = current_permitted_caps();
+  mode_t old_umask;
+
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  config_init(&cfg, mode, uid, gid);
+  parse_args(&cfg, argc - 1, argv + 1);
+  validate_config(&cfg);
+  if (cfg.die_with_parent)
+    {
+      send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
+      die_with_parent_now(getppid());
+    }
+  old_umask = umask(0);
+  unshare_namespaces(&cfg);
+  if (cfg.unshare_pid)
+    enter_pid_namespace(&cfg, report_fd);
+  open_userns_files(&cfg, &uf);
+  ctx.fresh_proc = cfg.unshare_pid;
+  new_root_create(&ctx);
+  for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
+    run_setup_op(&ctx, op);
+  pivot_into_new_root(&ctx);
+  if (uses_user_namespace(&cfg))
+    enter_final_user_namespace(&cfg, &uf);
+  close(uf.proc_fd);
+  if (cfg.assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+    die("creation of new user namespaces was not disabled as requested");
+  change_directory(&cfg, old_cwd);
+  drop_capabilities(&cfg, caller_caps);
+  if (cfg.new_session && setsid() < 0)
+    die_errno("setsid");
+  umask(old_umask);
+  if (cfg.unshare_pid && !cfg.as_pid_1)
+    {
+      pid_t payload = fork();
+      if (payload < 0)
+        die_errno("fork");
+      if (payload > 0)
+        run_reaper(&cfg, payload);
+    }
+  exec_payload(&cfg);
+}
+
+#ifndef FOIL_UNIT_TEST
+int main(int argc, char **argv)
+{
+  pid_t caller_pid = getppid(), pid;
+  enum run_mode mode;
+  uid_t uid;
+  gid_t gid;
+  int report[2];
+
+  set_prog_name(argv[0]);
+  if (argc == 2 && strcmp(argv[1], "--version") == 0)
+    opt_version(NULL, NULL, NULL);
+  if (argc == 2 && strcmp(argv[1], "--help") == 0)
+    opt_help(NULL, NULL, NULL);
+  mode = priv_detect_mode(&uid, &gid);
+  check_kernel_version();
+  signal(SIGCHLD, SIG_DFL);
+  if (pipe2(report, O_CLOEXEC) < 0)
+    die_errno("pipe2");
+  /* The monitor adopts the pid-namespace init when its parent hands it over. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+  pid = mode == MODE_ROOT ? fork() : priv_spawn_in_user_namespace(mode, uid, gid);
+  if (pid < 0)
+    die_errno("fork");
+  if (pid > 0)
+    {
+      close(report[1]);
+      return monitor(pid, report[0], caller_pid);
+    }
+  close(report[0]);
+  run_sandbox(mode, uid, gid, argc, argv, report[1]);
+}
+#endif

@@ -1,0 +1,269 @@
+/* utils.c: messages, allocation, number and path parsing, whole-file I/O. */
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *prog_name = "foil";
+static bool level_prefix;
+
+void set_prog_name(const char *argv0)
+{
+  const char *slash;
+
+  if (argv0 == NULL || *argv0 == '\0')
+    return;
+  slash = strrchr(argv0, '/');
+  prog_name = slash ? slash + 1 : argv0;
+  if (*prog_name == '\0')
+    prog_name = "foil";
+}
+
+void set_level_prefix(bool enabled)
+{
+  level_prefix = enabled;
+}
+
+/* One fprintf per message so concurrent foil processes never interleave lines. */
+static void vreport(const char *level, const char *fmt, va_list ap, int errnum)
+{
+  char msg[4096];
+  int n = vsnprintf(msg, sizeof msg, fmt, ap);
+
+  if (n < 0)
+    msg[0] = '\0';
+  if (errnum != 0)
+    fprintf(stderr, "%s%s: %s: %s\n", level_prefix ? level : "", prog_name, msg, strerror(errnum));
+  else
+    fprintf(stderr, "%s%s: %s\n", level_prefix ? level : "", prog_name, msg);
+}
+
+void die(const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vreport("<3>", fmt, ap, 0);
+  va_end(ap);
+  exit(1);
+}
+
+void die_errno(const char *fmt, ...)
+{
+  int saved = errno;
+  va_list ap;
+
+  va_start(ap, fmt);
+  vreport("<3>", fmt, ap, saved);
+  va_end(ap);
+  exit(1);
+}
+
+void warn(const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vreport("<4>", fmt, ap, 0);
+  va_end(ap);
+}
+
+static void *check_alloc(void *p)
+{
+  if (p == NULL)
+    die("out of memory");
+  return p;
+}
+
+void *xmalloc(size_t size)
+{
+  return check_alloc(malloc(size ? size : 1));
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+  return check_alloc(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+  return check_alloc(realloc(ptr, size ? size : 1));
+}
+
+char *xstrdup(const char *s)
+{
+  return check_alloc(strdup(s));
+}
+
+bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+  char *end;
+  unsigned long v;
+
+  if (s == NULL || *s < '0' || *s > '9')
+    return false;
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+bool parse_fd(const char *s, int *fd)
+{
+  unsigned long v;
+
+  if (!parse_uint(s, INT_MAX, &v))
+    return false;
+  *fd = (int)v;
+  return true;
+}
+
+bool parse_octal_mode(const char *s, mode_t *mode)
+{
+  char *end;
+  unsigned long v;
+
+  if (s == NULL || *s < '0' || *s > '7')
+    return false;
+  errno = 0;
+  v = strtoul(s, &end, 8);
+  if (errno != 0 || *end != '\0' || v > 07777)
+    return false;
+  *mode = (mode_t)v;
+  return true;
+}
+
+int read_all(int fd, size_t max_size, char **buf, size_t *len)
+{
+  size_t cap = 4096, used = 0;
+  char *data = xmalloc(cap + 1);
+
+  for (;;)
+    {
+      ssize_t n;
+
+      if (used == cap)
+        {
+          if (cap > max_size)
+            {
+              free(data);
+              errno = E2BIG;
+              return -1;
+            }
+          cap *= 2;
+          data = xrealloc(data, cap + 1);
+        }
+      n = RETRY_EINTR(read(fd, data + used, cap - used));
+      if (n < 0)
+        {
+          int saved = errno;
+          free(data);
+          errno = saved;
+          return -1;
+        }
+      if (n == 0)
+        break;
+      used += (size_t)n;
+    }
+  if (used > max_size)
+    {
+      free(data);
+      errno = E2BIG;
+      return -1;
+    }
+  data[used] = '\0';
+  *buf = data;
+  *len = used;
+  return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = RETRY_EINTR(write(fd, p, len));
+      if (n < 0)
+        return -1;
+      p += n;
+      len -= (size_t)n;
+    }
+  return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *content)
+{
+  int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  int saved;
+
+  if (fd < 0)
+    return -1;
+  if (write_all(fd, content, strlen(content)) < 0)
+    {
+      saved = errno;
+      close(fd);
+      errno = saved;
+      return -1;
+    }
+  return close(fd);
+}
+
+char *path_relative_to_root(const char *path)
+{
+  char *out = xmalloc(strlen(path) + 1);
+  const char *p = path;
+  char *o = out;
+
+  /* Drop empty and "." components; keep ".." for the kernel to clamp at the root. */
+  while (*p)
+    {
+      const char *end;
+      size_t n;
+
+      while (*p == '/')
+        p++;
+      end = strchrnul(p, '/');
+      n = (size_t)(end - p);
+      if (n == 0 || (n == 1 && p[0] == '.'))
+        {
+          p = end;
+          continue;
+        }
+      if (o != out)
+        *o++ = '/';
+      memcpy(o, p, n);
+      o += n;
+      p = end;
+    }
+  *o = '\0';
+  return out;
+}
+
+void path_split_leaf(const char *rel, char **parent, char **leaf)
+{
+  char *copy = xstrdup(rel);
+  size_t n = strlen(copy);
+  char *slash;
+
+  while (n > 0 && copy[n - 1] == '/')
+    copy[--n] = '\0';
+  slash = strrchr(copy, '/');
+  if (slash == NULL)
+    {
+      *parent = xstrdup("");
+      *leaf = copy;
+      return;
+    }
+  *slash = '\0';
+  *parent = copy;
+  *leaf = xstrdup(slash + 1);
+}

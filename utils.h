@@ -1,0 +1,51 @@
+/* utils.h: small helpers shared by foil's source files (no privileges here). */
+#ifndef FOIL_UTILS_H
+#define FOIL_UTILS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define FOIL_VERSION "0.1.0"
+
+/* Name foil was invoked as (basename of argv[0]); prefixes every message. */
+extern const char *prog_name;
+
+void set_prog_name(const char *argv0);
+void set_level_prefix(bool enabled);
+
+/* Print "<prog>: <message>" and exit 1. The _errno variants append strerror(errno). */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+
+/* Parse a whole decimal string; false on junk, sign or overflow. */
+bool parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* Parse an fd number the way bwrap does: decimal, >= 0, fits in int. */
+bool parse_fd(const char *s, int *fd);
+/* Parse an octal mode up to 07777. */
+bool parse_octal_mode(const char *s, mode_t *mode);
+
+/* Read all of fd into a new buffer (at most max_size bytes; E2BIG beyond). */
+int read_all(int fd, size_t max_size, char **buf, size_t *len);
+/* write() the whole buffer, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+/* Open dirfd/path with flags and write the string; -1 with errno on failure. */
+int write_file_at(int dirfd, const char *path, const char *content);
+
+/* Strip leading slashes and "./" so a sandbox path can be used relative to the
+   new root; "" means the root itself. Returns a new string. */
+char *path_relative_to_root(const char *path);
+/* Split a relative path into parent ("" when none) and last component, both
+   newly allocated; trailing slashes are ignored. */
+void path_split_leaf(const char *rel, char **parent, char **leaf);
+
+/* Retry a syscall expression while it fails with EINTR. */
+#define RETRY_EINTR(expr) ({ long r_; do { r_ = (long)(expr); } while (r_ == -1 && errno == EINTR); r_; })
+
+#endif
