@@ -856,7 +856,6 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   exec_payload(&cfg);
 }
 
-#ifndef FOIL_UNIT_TEST
 int main(int argc, char **argv)
 {
   pid_t caller_pid = getppid(), pid;
@@ -889,4 +888,3 @@ int main(int argc, char **argv)
   close(report[0]);
   run_sandbox(mode, uid, gid, argc, argv, report[1]);
 }
-#endif

@@ -1,0 +1,362 @@
+/* Unit tests of foil's command-line parser and path helpers (no namespaces,
+   no privileges: these run anywhere). */
+#include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
+#include "../bind-mount.h"
+#include "../utils.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct config cfg;
+
+static void parse(enum run_mode mode, char **argv)
+{
+  int argc = 0;
+
+  while (argv[argc])
+    argc++;
+  config_init(&cfg, mode, 1000, 1000);
+  parse_args(&cfg, argc, argv);
+  validate_config(&cfg);
+}
+
+START_TEST(ops_keep_command_line_order)
+{
+  char *argv[] = { "--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--dir", "/a",
+                   "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "true", NULL };
+  enum op_type want[] = { OP_BIND, OP_TMPFS, OP_DIR, OP_SYMLINK, OP_PROC, OP_DEV };
+  size_t i = 0;
+
+  parse(MODE_USERNS, argv);
+  for (struct setup_op *op = cfg.ops; op; op = op->next, i++)
+    {
+      ck_assert_uint_lt(i, 6);
+      ck_assert_int_eq(op->type, want[i]);
+    }
+  ck_assert_uint_eq(i, 6);
+  ck_assert_str_eq(cfg.ops->source, "/usr");
+  ck_assert_uint_eq(cfg.ops->flags, BIND_READONLY);
+  ck_assert_str_eq(cfg.command[0], "true");
+}
+END_TEST
+
+START_TEST(bind_variants_set_flags)
+{
+  char *argv[] = { "--bind-try", "a", "b", "--dev-bind", "c", "d", "--dev-bind-try", "e", "f",
+                   "--ro-bind-try", "g", "h", "--bind", "i", "j", "x", NULL };
+  unsigned want[] = { BIND_TRY, BIND_DEVICES, BIND_DEVICES | BIND_TRY, BIND_READONLY | BIND_TRY, 0 };
+  size_t i = 0;
+
+  parse(MODE_USERNS, argv);
+  for (struct setup_op *op = cfg.ops; op; op = op->next, i++)
+    ck_assert_uint_eq(op->flags, want[i]);
+  ck_assert_uint_eq(i, 5);
+}
+END_TEST
+
+START_TEST(unshare_all_and_share_net)
+{
+  char *argv[] = { "--unshare-all", "--share-net", "x", NULL };
+
+  parse(MODE_USERNS, argv);
+  ck_assert(cfg.unshare_pid && cfg.unshare_ipc && cfg.unshare_uts && cfg.unshare_user_try);
+  ck_assert(cfg.unshare_cgroup_try);
+  ck_assert(!cfg.unshare_net);
+}
+END_TEST
+
+START_TEST(double_dash_ends_options)
+{
+  char *argv[] = { "--dir", "/a", "--", "--not-an-option", "arg", NULL };
+
+  parse(MODE_USERNS, argv);
+  ck_assert_str_eq(cfg.command[0], "--not-an-option");
+  ck_assert_str_eq(cfg.command[1], "arg");
+}
+END_TEST
+
+START_TEST(uid_gid_hostname_env)
+{
+  char *argv[] = { "--uid", "0", "--gid", "42", "--unshare-uts", "--hostname", "box",
+                   "--setenv", "FOIL_UNIT_A", "1", "--unsetenv", "FOIL_UNIT_B", "x", NULL };
+
+  setenv("FOIL_UNIT_B", "2", 1);
+  parse(MODE_USERNS, argv);
+  ck_assert(cfg.uid_set && cfg.gid_set);
+  ck_assert_uint_eq(cfg.sandbox_uid, 0);
+  ck_assert_uint_eq(cfg.sandbox_gid, 42);
+  ck_assert_str_eq(cfg.hostname, "box");
+  ck_assert_str_eq(getenv("FOIL_UNIT_A"), "1");
+  ck_assert_ptr_null(getenv("FOIL_UNIT_B"));
+}
+END_TEST
+
+START_TEST(capability_names)
+{
+  ck_assert_int_eq(capability_from_name("CAP_SYS_ADMIN"), 21);
+  ck_assert_int_eq(capability_from_name("sys_admin"), 21);
+  ck_assert_int_eq(capability_from_name("cap_chown"), 0);
+  ck_assert_int_eq(capability_from_name("CAP_CHECKPOINT_RESTORE"), 40);
+  ck_assert_int_eq(capability_from_name("CAP_NOPE"), -1);
+}
+END_TEST
+
+START_TEST(cap_add_and_drop_in_order)
+{
+  char *argv[] = { "--cap-drop", "ALL", "--cap-add", "CAP_CHOWN", "--cap-add", "net_admin",
+                   "--cap-drop", "CAP_NET_ADMIN", "x", NULL };
+
+  parse(MODE_ROOT, argv);
+  ck_assert(cfg.caps_changed);
+  ck_assert_uint_eq(cfg.caps_add, 1);
+  ck_assert(cfg.caps_drop & (1ULL << 12));
+  ck_assert(!(cfg.caps_drop & 1));
+}
+END_TEST
+
+/* Each of these must end foil with status 1 (Check checks the exit code). */
+static char *const bad_lines[][6] = {
+  { "--bogus", "x" },
+  { "--bind", "/only-one" },
+  { "--uid", "abc", "x" },
+  { "--uid", "-1", "x" },
+  { "--gid", "4294967295", "x" },
+  { "--hostname", "h", "x" },
+  { "--as-pid-1", "x" },
+  { "--cap-add", "CAP_NOPE", "x" },
+  { "--setenv", "A=B", "c", "x" },
+  { "--seccomp", "-1", "x" },
+  { "--seccomp", "0a", "x" },
+  { "--dir", "/a" },
+  { "" },
+};
+
+START_TEST(bad_command_lines_exit_1)
+{
+  char *argv[8] = { NULL };
+
+  for (int i = 0; i < 6 && bad_lines[_i][i]; i++)
+    argv[i] = bad_lines[_i][i];
+  if (argv[0][0] == '\0')
+    argv[0] = NULL;
+  parse(MODE_USERNS, argv);
+}
+END_TEST
+
+START_TEST(setuid_mode_refuses_cap_add)
+{
+  char *argv[] = { "--cap-add", "CAP_SYS_ADMIN", "x", NULL };
+
+  parse(MODE_SETUID, argv);
+}
+END_TEST
+
+START_TEST(root_mode_uid_needs_userns)
+{
+  char *argv[] = { "--uid", "5", "x", NULL };
+
+  parse(MODE_ROOT, argv);
+}
+END_TEST
+
+static int write_program(size_t bytes)
+{
+  int p[2];
+  char *buf = calloc(1, bytes + 1);
+
+  ck_assert_int_eq(pipe(p), 0);
+  if (bytes > 0)
+    ck_assert_int_eq(write(p[1], buf, bytes), (ssize_t)bytes);
+  close(p[1]);
+  free(buf);
+  return p[0];
+}
+
+START_TEST(seccomp_program_is_read_and_counted)
+{
+  char fd_arg[16];
+  char *argv[] = { "--add-seccomp-fd", fd_arg, "x", NULL };
+
+  snprintf(fd_arg, sizeof fd_arg, "%d", write_program(3 * 8));
+  parse(MODE_USERNS, argv);
+  ck_assert_ptr_nonnull(cfg.seccomp);
+  ck_assert_uint_eq(cfg.seccomp->len, 3);
+}
+END_TEST
+
+START_TEST(seccomp_size_not_multiple_of_8)
+{
+  char fd_arg[16];
+  char *argv[] = { "--seccomp", fd_arg, "x", NULL };
+
+  snprintf(fd_arg, sizeof fd_arg, "%d", write_program(12));
+  parse(MODE_USERNS, argv);
+}
+END_TEST
+
+START_TEST(seccomp_too_many_instructions)
+{
+  char fd_arg[16];
+  char *argv[] = { "--seccomp", fd_arg, "x", NULL };
+
+  /* The pipe buffer (64 KiB) holds 4097 instructions (32776 bytes). */
+  snprintf(fd_arg, sizeof fd_arg, "%d", write_program(4097 * 8));
+  parse(MODE_USERNS, argv);
+}
+END_TEST
+
+START_TEST(seccomp_and_add_seccomp_fd_exclusive)
+{
+  char a[16], b[16];
+  char *argv[] = { "--seccomp", a, "--add-seccomp-fd", b, "x", NULL };
+
+  snprintf(a, sizeof a, "%d", write_program(8));
+  snprintf(b, sizeof b, "%d", write_program(8));
+  parse(MODE_USERNS, argv);
+}
+END_TEST
+
+START_TEST(path_relative_to_root_normalises)
+{
+  static const char *cases[][2] = {
+    { "/", "" }, { "", "" }, { "/usr", "usr" }, { "//a///b/", "a/b" }, { "./a/./b", "a/b" },
+    { "/a/../b", "a/../b" }, { "a", "a" }, { "/./", "" },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *r = path_relative_to_root(cases[i][0]);
+      ck_assert_msg(strcmp(r, cases[i][1]) == 0, "%s -> %s, want %s", cases[i][0], r, cases[i][1]);
+      free(r);
+    }
+}
+END_TEST
+
+START_TEST(path_split_leaf_cases)
+{
+  static const char *cases[][3] = {
+    { "a/b/c", "a/b", "c" }, { "c", "", "c" }, { "a/b/", "a", "b" }, { "", "", "" },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *parent, *leaf;
+      path_split_leaf(cases[i][0], &parent, &leaf);
+      ck_assert_str_eq(parent, cases[i][1]);
+      ck_assert_str_eq(leaf, cases[i][2]);
+      free(parent);
+      free(leaf);
+    }
+}
+END_TEST
+
+START_TEST(number_parsers)
+{
+  unsigned long v;
+  int fd;
+  mode_t m;
+
+  ck_assert(parse_uint("123", 1000, &v) && v == 123);
+  ck_assert(!parse_uint("1001", 1000, &v));
+  ck_assert(!parse_uint("-1", 1000, &v));
+  ck_assert(!parse_uint("1x", 1000, &v));
+  ck_assert(!parse_uint("", 1000, &v));
+  ck_assert(!parse_uint(" 1", 1000, &v));
+  ck_assert(parse_fd("0", &fd) && fd == 0);
+  ck_assert(!parse_fd("0a", &fd));
+  ck_assert(!parse_fd("2147483648", &fd));
+  ck_assert(parse_octal_mode("0755", &m) && m == 0755);
+  ck_assert(parse_octal_mode("7777", &m) && m == 07777);
+  ck_assert(!parse_octal_mode("10000", &m));
+  ck_assert(!parse_octal_mode("8", &m));
+}
+END_TEST
+
+/* The in-root resolver must never leave the directory it is given as root,
+   whatever symlinks lie in the way. */
+START_TEST(open_or_create_dir_stays_in_root)
+{
+  char root[] = "/var/tmp/foil-unit-XXXXXX", outside[] = "/var/tmp/foil-unit-out-XXXXXX";
+  char path[512];
+  struct stat st;
+  int root_fd, fd;
+
+  ck_assert_ptr_nonnull(mkdtemp(root));
+  ck_assert_ptr_nonnull(mkdtemp(outside));
+  snprintf(path, sizeof path, "%s/abs", root);
+  ck_assert_int_eq(symlink(outside, path), 0);
+  snprintf(path, sizeof path, "%s/dotdot", root);
+  ck_assert_int_eq(symlink("../../../../../../..", path), 0);
+  root_fd = open(root, O_PATH | O_DIRECTORY);
+  ck_assert_int_ge(root_fd, 0);
+
+  /* A symlink whose target is missing inside the root is refused, not followed out. */
+  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  ck_assert_int_lt(fd, 0);
+  fd = open_or_create_dir_in_root(root_fd, "dotdot/tmp/x/y");
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  snprintf(path, sizeof path, "%s/created", outside);
+  ck_assert_int_ne(stat(path, &st), 0);
+  /* Once the link's target exists inside the root, it is followed there. */
+  snprintf(path, sizeof path, "mkdir -p '%s%s'", root, outside);
+  ck_assert_int_eq(system(path), 0);
+  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  snprintf(path, sizeof path, "%s/created", outside);
+  ck_assert_int_ne(stat(path, &st), 0);
+  snprintf(path, sizeof path, "%s%s/created", root, outside);
+  ck_assert_int_eq(stat(path, &st), 0);
+  snprintf(path, sizeof path, "%s/tmp/x/y", root);
+  ck_assert_int_eq(stat(path, &st), 0);
+  close(root_fd);
+  snprintf(path, sizeof path, "rm -rf '%s' '%s'", root, outside);
+  ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+static Suite *unit_suite(void)
+{
+  Suite *s = suite_create("foil-unit");
+  TCase *parser = tcase_create("parser"), *paths = tcase_create("paths");
+
+  tcase_add_test(parser, ops_keep_command_line_order);
+  tcase_add_test(parser, bind_variants_set_flags);
+  tcase_add_test(parser, unshare_all_and_share_net);
+  tcase_add_test(parser, double_dash_ends_options);
+  tcase_add_test(parser, uid_gid_hostname_env);
+  tcase_add_test(parser, capability_names);
+  tcase_add_test(parser, cap_add_and_drop_in_order);
+  tcase_add_loop_exit_test(parser, bad_command_lines_exit_1, 1, 0,
+                           (int)(sizeof bad_lines / sizeof bad_lines[0]));
+  tcase_add_exit_test(parser, setuid_mode_refuses_cap_add, 1);
+  tcase_add_exit_test(parser, root_mode_uid_needs_userns, 1);
+  tcase_add_test(parser, seccomp_program_is_read_and_counted);
+  tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);
+  tcase_add_exit_test(parser, seccomp_too_many_instructions, 1);
+  tcase_add_exit_test(parser, seccomp_and_add_seccomp_fd_exclusive, 1);
+  tcase_add_test(paths, path_relative_to_root_normalises);
+  tcase_add_test(paths, path_split_leaf_cases);
+  tcase_add_test(paths, number_parsers);
+  tcase_add_test(paths, open_or_create_dir_stays_in_root);
+  suite_add_tcase(s, parser);
+  suite_add_tcase(s, paths);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(unit_suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
