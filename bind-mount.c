@@ -357,9 +357,8 @@ static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf, existing[4096];
+  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf;
   int parent;
-  ssize_t n;
 
   path_split_leaf(rel, &parent_rel, &leaf);
   if (*leaf == '\0')
@@ -369,6 +368,9 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
     die_errno("Can't create parent directories of %s", op->dest);
   if (symlinkat(op->source, parent, leaf) < 0)
     {
+      char existing[4096];
+      ssize_t n;
+
       if (errno != EEXIST)
         die_errno("Can't make symlink at %s", op->dest);
       /* Like bwrap >= 0.9: an identical symlink already there is fine. */

@@ -463,7 +463,7 @@ static void die_with_parent_now(pid_t expected_parent)
 static int monitor(pid_t child, int report_fd, pid_t caller_pid)
 {
   pid_t main_pid = child;
-  struct report r;
+  struct report r = { 0, 0 };
   int status;
 
   while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)

@@ -203,13 +203,12 @@ int write_all(int fd, const void *buf, size_t len)
 int write_file_at(int dirfd, const char *path, const char *content)
 {
   int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  int saved;
 
   if (fd < 0)
     return -1;
   if (write_all(fd, content, strlen(content)) < 0)
     {
-      saved = errno;
+      int saved = errno;
       close(fd);
       errno = saved;
       return -1;
