@@ -165,12 +165,13 @@ static int new_fs_mount(const char *fstype, const char *const *options, unsigned
   return mnt;
 }
 
-static int new_tmpfs(mode_t mode, const char *dest)
+static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
 {
-  char mode_str[16];
-  const char *opts[] = { "mode", mode_str, NULL };
+  char mode_str[16], size_str[32];
+  const char *opts[] = { "mode", mode_str, size ? "size" : NULL, size_str, NULL };
 
   snprintf(mode_str, sizeof mode_str, "0%o", (unsigned)mode);
+  snprintf(size_str, sizeof size_str, "%llu", size);
   return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
 }
 
@@ -182,7 +183,7 @@ void new_root_create(struct mount_ctx *ctx)
      nothing we mount is ever seen by the host. */
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
-  ctx->root_fd = new_tmpfs(0755, "/");
+  ctx->root_fd = new_tmpfs(0755, 0, "/");
   /* A recursive bind of a host path above it (--bind / /) must not copy the
      new root into itself. */
   if (mount_setattr(ctx->root_fd, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
@@ -193,12 +194,42 @@ void new_root_create(struct mount_ctx *ctx)
     die_mount_api("Can't attach the new root tmpfs on", "/");
 }
 
+/* The caller's fd names a mount of the caller's mount namespace, which the
+   kernel will not clone into ours: bind the path it has now, then check that
+   the result is the very same inode, so a rename in between is caught. */
+static int open_tree_of_fd(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char link[32], path[4096];
+  struct stat want, got;
+  ssize_t n;
+  int tree;
+
+  snprintf(link, sizeof link, "self/fd/%d", op->fd);
+  if (fstat(op->fd, &want) < 0)
+    die_errno("Can't use %s %d", op->option, op->fd);
+  n = readlinkat(ctx->proc_fd, link, path, sizeof path - 1);
+  if (n < 0 || path[0] != '/')
+    die("Can't use %s %d: it has no path", op->option, op->fd);
+  path[n] = '\0';
+  tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0)
+    die_errno("Can't bind %s %d (%s)", op->option, op->fd, path);
+  if (fstat(tree, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+    die("Can't bind %s %d: %s changed while it was being bound", op->option, op->fd, path);
+  close(op->fd);
+  return tree;
+}
+
 static void op_bind(struct mount_ctx *ctx, const struct setup_op *op)
 {
   unsigned long long attrs = MOUNT_ATTR_NOSUID;
   struct stat st;
-  int tree = open_tree(AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  int tree;
 
+  if (op->fd >= 0)
+    tree = open_tree_of_fd(ctx, op);
+  else
+    tree = open_tree(AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     {
       if ((op->flags & BIND_TRY) && errno == ENOENT)
@@ -305,7 +336,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 {
   static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
   static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "620", NULL };
-  int mnt = new_tmpfs(0755, op->dest), dev_fd, pts;
+  int mnt = new_tmpfs(0755, 0, op->dest), dev_fd, pts;
   char host_path[64], tty[256];
 
   dev_fd = dup(mnt);
@@ -332,7 +363,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int mnt = new_tmpfs(op->perms, op->dest);
+  int mnt = new_tmpfs(op->perms, op->size, op->dest);
 
   attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
 }
@@ -344,11 +375,28 @@ static void op_mqueue(struct mount_ctx *ctx, const struct setup_op *op)
   attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount mqueue on");
 }
 
+/* Reach an O_PATH fd's inode by path: chmod has no fd-only form for O_PATH. */
+static void chmod_fd(struct mount_ctx *ctx, int fd, mode_t mode, const char *dest)
+{
+  char path[32];
+
+  snprintf(path, sizeof path, "self/fd/%d", fd);
+  if (fchmodat(ctx->proc_fd, path, mode, 0) < 0)
+    die_errno("Can't chmod %#o %s", (unsigned)mode, dest);
+}
+
 static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
 {
   char *rel = path_relative_to_root(op->dest);
-  int fd = open_or_create_dir_in_root(ctx->root_fd, rel);
+  int fd = resolve_in_root(ctx->root_fd, rel, O_DIRECTORY);
 
+  /* An existing directory keeps its mode; a new one gets --perms (0755). */
+  if (fd < 0 && errno == ENOENT)
+    {
+      fd = open_or_create_dir_in_root(ctx->root_fd, rel);
+      if (fd >= 0 && op->perms != 0755)
+        chmod_fd(ctx, fd, op->perms, op->dest);
+    }
   if (fd < 0)
     die_errno("Can't mkdir %s", op->dest);
   close(fd);
@@ -387,12 +435,56 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
   free(leaf);
 }
 
+static void op_chmod(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+
+  chmod_fd(ctx, fd, op->perms, op->dest);
+  close(fd);
+}
+
+static void copy_fd_to(int from, int to, const char *dest)
+{
+  char buf[65536];
+  ssize_t n;
+
+  while ((n = RETRY_EINTR(read(from, buf, sizeof buf))) > 0)
+    if (write_all(to, buf, (size_t)n) < 0)
+      die_errno("Can't write %s", dest);
+  if (n < 0)
+    die_errno("Can't read the data for %s", dest);
+}
+
+static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf;
+  int parent, fd;
+
+  path_split_leaf(rel, &parent_rel, &leaf);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  if (parent < 0)
+    die_errno("Can't create parent directories of %s", op->dest);
+  /* O_NOFOLLOW: a symlink at the destination is refused, never followed. */
+  fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, op->perms);
+  if (fd < 0)
+    die_errno("Can't create file at %s", op->dest);
+  copy_fd_to(op->fd, fd, op->dest);
+  if (fchmod(fd, op->perms) < 0 || close(fd) < 0)
+    die_errno("Can't write %s", op->dest);
+  close(op->fd);
+  close(parent);
+  free(rel);
+  free(parent_rel);
+  free(leaf);
+}
+
 typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);
 
 static const op_runner op_runners[OP_COUNT] = {
   [OP_BIND] = op_bind,     [OP_REMOUNT_RO] = op_remount_ro, [OP_PROC] = op_proc,
   [OP_DEV] = op_dev,       [OP_TMPFS] = op_tmpfs,           [OP_MQUEUE] = op_mqueue,
-  [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,
+  [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,       [OP_CHMOD] = op_chmod,
+  [OP_FILE] = op_file,
 };
 
 void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)

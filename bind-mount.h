@@ -9,6 +9,7 @@ struct mount_ctx {
   int root_fd;       /* topmost mount at the sandbox's "/" (changes if "/" is mounted over) */
   bool fresh_proc;   /* in a new pid namespace: --proc mounts a new procfs */
   int mounts_over_root; /* how many operations mounted something on "/" */
+  int proc_fd;       /* the host's /proc, for reaching O_PATH fds by path */
 };
 
 /* Make every mount a slave of the host's, then attach a fresh tmpfs as the

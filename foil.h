@@ -22,6 +22,8 @@ enum op_type {
   OP_MQUEUE,
   OP_DIR,
   OP_SYMLINK,
+  OP_CHMOD,
+  OP_FILE,
   OP_COUNT
 };
 
@@ -36,7 +38,9 @@ struct setup_op {
   const char *option;   /* the option that created it, for messages */
   const char *source;   /* host path (binds) or link target (symlink) */
   const char *dest;     /* path inside the sandbox, as the user wrote it */
+  int fd;               /* --bind-fd/--ro-bind-fd source, --file data; -1 if none */
   mode_t perms;
+  unsigned long long size; /* --size for --tmpfs; 0 means the default */
   struct setup_op *next;
 };
 
@@ -71,6 +75,12 @@ struct config {
   struct setup_op *ops, **ops_tail;
   struct seccomp_program *seccomp, **seccomp_tail;
   bool used_seccomp, used_add_seccomp;
+
+  const char *argv0;    /* --argv0 */
+  int block_fd, info_fd, json_status_fd, sync_fd;  /* -1 when unused */
+  bool has_pending_perms, has_pending_size;  /* --perms/--size wait for their op */
+  mode_t pending_perms;
+  unsigned long long pending_size;
 
   char **command;       /* argv of the payload, NULL-terminated */
 };

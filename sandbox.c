@@ -70,6 +70,7 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->caller_gid = gid;
   cfg->ops_tail = &cfg->ops;
   cfg->seccomp_tail = &cfg->seccomp;
+  cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
 }
 
 static void usage(FILE *out)
@@ -118,12 +119,31 @@ static void usage(FILE *out)
           "    --assert-userns-disabled     Fail unless further use of user namespace inside sandbox "
           "is disabled\n"
           "    --cap-add CAP                Add cap CAP when running as privileged user\n"
-          "    --cap-drop CAP               Drop cap CAP when running as privileged user\n",
+          "    --cap-drop CAP               Drop cap CAP when running as privileged user\n"
+          "    --args FD                    Parse NUL-separated args from FD\n"
+          "    --argv0 VALUE                Set argv[0] to the value VALUE before running the program\n"
+          "    --level-prefix               Prepend e.g. <3> to diagnostic messages\n"
+          "    --bind-fd FD DEST            Bind open directory or path fd on DEST\n"
+          "    --ro-bind-fd FD DEST         Bind open directory or path fd read-only on DEST\n"
+          "    --file FD DEST               Copy from FD to file DEST\n"
+          "    --chmod OCTAL PATH           Change permissions of PATH (must already exist)\n"
+          "    --perms OCTAL                Set permissions of next argument (--dir, --file, --tmpfs)\n"
+          "    --size BYTES                 Set size of next argument (only for --tmpfs)\n"
+          "    --info-fd FD                 Write information about the running container to FD\n"
+          "    --json-status-fd FD          Write container status to FD with multiple JSON objects\n"
+          "    --block-fd FD                Block on FD until some data to read is available\n"
+          "    --sync-fd FD                 Keep this fd open while sandbox is running\n",
           prog_name);
 }
 
-static void add_op(struct config *cfg, enum op_type type, const char *option, unsigned flags,
-                   const char *source, const char *dest)
+/* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
+static mode_t default_perms(enum op_type type)
+{
+  return type == OP_FILE ? 0666 : 0755;
+}
+
+static struct setup_op *add_op(struct config *cfg, enum op_type type, const char *option,
+                               unsigned flags, const char *source, const char *dest)
 {
   struct setup_op *op = xcalloc(1, sizeof *op);
 
@@ -132,9 +152,31 @@ static void add_op(struct config *cfg, enum op_type type, const char *option, un
   op->flags = flags;
   op->source = source;
   op->dest = dest;
-  op->perms = 0755;
+  op->fd = -1;
+  op->perms = default_perms(type);
+  if (cfg->has_pending_perms && (type == OP_DIR || type == OP_FILE || type == OP_TMPFS))
+    {
+      op->perms = cfg->pending_perms;
+      cfg->has_pending_perms = false;
+    }
+  if (cfg->has_pending_size && type == OP_TMPFS)
+    {
+      op->size = cfg->pending_size;
+      cfg->has_pending_size = false;
+    }
   *cfg->ops_tail = op;
   cfg->ops_tail = &op->next;
+  return op;
+}
+
+static int parse_fd_arg(const char *option, const char *arg)
+{
+  int fd;
+
+  if (!parse_fd(arg, &fd))
+    die("Invalid fd: %s", arg);
+  (void)option;
+  return fd;
 }
 
 /* Read one raw BPF program and check what the kernel would check, so that a
@@ -313,6 +355,67 @@ static void opt_assert_userns_disabled(struct config *c, const char *o, char **a
   c->assert_userns_disabled = true;
 }
 static void opt_cap(struct config *c, const char *o, char **a) { apply_capability_option(c, o, a[0]); }
+static void opt_argv0(struct config *c, const char *o, char **a)
+{
+  if (c->argv0 != NULL)
+    die("--argv0 used multiple times");
+  c->argv0 = a[0];
+}
+static void opt_level_prefix(struct config *c, const char *o, char **a) { set_level_prefix(true); }
+static void opt_perms(struct config *c, const char *o, char **a)
+{
+  if (c->has_pending_perms)
+    die("--perms given twice for the same action");
+  if (!parse_octal_mode(a[0], &c->pending_perms))
+    die("--perms takes an octal mode up to 07777, not \"%s\"", a[0]);
+  c->has_pending_perms = true;
+}
+static void opt_size(struct config *c, const char *o, char **a)
+{
+  unsigned long v;
+
+  if (c->has_pending_size)
+    die("--size given twice for the same action");
+  if (!parse_uint(a[0], (unsigned long)(SIZE_MAX / 2), &v) || v == 0)
+    die("--size takes a size in bytes greater than 0, not \"%s\"", a[0]);
+  c->pending_size = v;
+  c->has_pending_size = true;
+}
+static void opt_chmod(struct config *c, const char *o, char **a)
+{
+  mode_t mode;
+
+  if (!parse_octal_mode(a[0], &mode))
+    die("--chmod takes an octal mode up to 07777, not \"%s\"", a[0]);
+  add_op(c, OP_CHMOD, o, 0, NULL, a[1])->perms = mode;
+}
+static void opt_file(struct config *c, const char *o, char **a)
+{
+  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(o, a[0]);
+}
+static void opt_bind_fd(struct config *c, const char *o, char **a)
+{
+  unsigned flags = strcmp(o, "--ro-bind-fd") == 0 ? BIND_READONLY : 0;
+
+  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(o, a[0]);
+}
+static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(o, a[0]); }
+static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(o, a[0]); }
+static void opt_json_status_fd(struct config *c, const char *o, char **a)
+{
+  c->json_status_fd = parse_fd_arg(o, a[0]);
+}
+static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(o, a[0]); }
+/* Recognised so that callers get a clear answer instead of "Unknown option". */
+static void opt_unsupported(struct config *c, const char *o, char **a)
+{
+  if (c->mode == MODE_SETUID && (strcmp(o, "--userns") == 0 || strcmp(o, "--userns2") == 0 ||
+                                 strcmp(o, "--pidns") == 0))
+    die("%s is not allowed in setuid mode", o);
+  if (strcmp(o, "--exec-label") == 0 || strcmp(o, "--file-label") == 0)
+    die("%s: foil was built without SELinux support", o);
+  die("%s is not supported by this version of foil", o);
+}
 
 struct option_def {
   const char *name;
@@ -362,6 +465,31 @@ static const struct option_def options[] = {
   { "--assert-userns-disabled", 0, opt_assert_userns_disabled },
   { "--cap-add", 1, opt_cap },
   { "--cap-drop", 1, opt_cap },
+  { "--argv0", 1, opt_argv0 },
+  { "--level-prefix", 0, opt_level_prefix },
+  { "--perms", 1, opt_perms },
+  { "--size", 1, opt_size },
+  { "--chmod", 2, opt_chmod },
+  { "--file", 2, opt_file },
+  { "--bind-fd", 2, opt_bind_fd },
+  { "--ro-bind-fd", 2, opt_bind_fd },
+  { "--block-fd", 1, opt_block_fd },
+  { "--info-fd", 1, opt_info_fd },
+  { "--json-status-fd", 1, opt_json_status_fd },
+  { "--sync-fd", 1, opt_sync_fd },
+  { "--userns", 1, opt_unsupported },
+  { "--userns2", 1, opt_unsupported },
+  { "--pidns", 1, opt_unsupported },
+  { "--userns-block-fd", 1, opt_unsupported },
+  { "--lock-file", 1, opt_unsupported },
+  { "--bind-data", 2, opt_unsupported },
+  { "--ro-bind-data", 2, opt_unsupported },
+  { "--overlay-src", 1, opt_unsupported },
+  { "--overlay", 3, opt_unsupported },
+  { "--tmp-overlay", 1, opt_unsupported },
+  { "--ro-overlay", 1, opt_unsupported },
+  { "--exec-label", 1, opt_unsupported },
+  { "--file-label", 1, opt_unsupported },
 };
 
 static const struct option_def *find_option(const char *name)
@@ -375,30 +503,89 @@ static const struct option_def *find_option(const char *name)
 static const char *const arg_counts[] = { "no arguments", "one argument", "two arguments",
                                           "three arguments" };
 
+#define MAX_ARGS 9000   /* bwrap's limit, command line and --args together */
+
+struct word_list {
+  char **words;
+  bool *from_file;
+  int count;
+};
+
+/* Replace "--args FD" at position i by the NUL-separated words read from FD. */
+static void splice_args_file(struct word_list *wl, int i)
+{
+  char *data, *p;
+  size_t len;
+  int fd = parse_fd_arg("--args", wl->words[i + 1]), n = 0;
+
+  if (read_all(fd, 64 << 20, &data, &len) < 0)
+    die_errno("Can't read --args %s", wl->words[i + 1]);
+  close(fd);
+  for (p = data; p < data + len; p += strlen(p) + 1)
+    n++;
+  if (wl->count - 2 + n > MAX_ARGS)
+    die("Exceeded maximum number of arguments %d", MAX_ARGS);
+  wl->words = xrealloc(wl->words, sizeof(char *) * (size_t)(wl->count - 2 + n + 1));
+  wl->from_file = xrealloc(wl->from_file, sizeof(bool) * (size_t)(wl->count - 2 + n + 1));
+  memmove(wl->words + i + n, wl->words + i + 2, sizeof(char *) * (size_t)(wl->count - i - 2 + 1));
+  memmove(wl->from_file + i + n, wl->from_file + i + 2, sizeof(bool) * (size_t)(wl->count - i - 2));
+  for (p = data; p < data + len; p += strlen(p) + 1, i++)
+    {
+      wl->words[i] = p;
+      wl->from_file[i] = true;
+    }
+  wl->count += n - 2;
+}
+
+static void check_modifiers_used(const struct config *cfg)
+{
+  if (cfg->has_pending_perms)
+    die("--perms must be followed by an option that creates a file");
+  if (cfg->has_pending_size)
+    die("--size must be followed by --tmpfs");
+}
+
 void parse_args(struct config *cfg, int argc, char **argv)
 {
+  struct word_list wl = { xcalloc((size_t)argc + 1, sizeof(char *)),
+                          xcalloc((size_t)argc + 1, sizeof(bool)), argc };
   int i = 0;
 
-  while (i < argc && argv[i][0] == '-')
+  if (argc > MAX_ARGS)
+    die("Exceeded maximum number of arguments %d", MAX_ARGS);
+  memcpy(wl.words, argv, sizeof(char *) * (size_t)argc);
+  while (i < wl.count && wl.words[i][0] == '-')
     {
       const struct option_def *def;
+      bool pending = cfg->has_pending_perms || cfg->has_pending_size;
 
-      if (strcmp(argv[i], "--") == 0)
+      if (strcmp(wl.words[i], "--") == 0)
         {
           i++;
           break;
         }
-      def = find_option(argv[i]);
+      def = find_option(wl.words[i]);
+      if (def == NULL && strcmp(wl.words[i], "--args") != 0)
+        die("Unknown option %s", wl.words[i]);
+      if (wl.count - i - 1 < (def ? def->nargs : 1))
+        die("%s takes %s", wl.words[i], arg_counts[def ? def->nargs : 1]);
       if (def == NULL)
-        die("Unknown option %s", argv[i]);
-      if (argc - i - 1 < def->nargs)
-        die("%s takes %s", def->name, arg_counts[def->nargs]);
-      def->handle(cfg, def->name, argv + i + 1);
+        {
+          if (wl.from_file[i])
+            die("--args not supported in arguments file");
+          splice_args_file(&wl, i);
+          continue;
+        }
+      def->handle(cfg, def->name, wl.words + i + 1);
       i += 1 + def->nargs;
+      /* A modifier must be consumed by the very next option. */
+      if (pending && strcmp(def->name, "--perms") != 0 && strcmp(def->name, "--size") != 0)
+        check_modifiers_used(cfg);
     }
-  if (i >= argc)
+  check_modifiers_used(cfg);
+  if (i >= wl.count)
     die("No command specified (see %s --help)", prog_name);
-  cfg->command = argv + i;
+  cfg->command = wl.words + i;
 }
 
 /* Whether the sandbox runs in a user namespace foil created. */
@@ -425,7 +612,13 @@ void validate_config(struct config *cfg)
  * Messages from the sandbox to the monitor
  * ------------------------------------------------------------------------- */
 
-enum report_type { REPORT_MAIN_PID = 1, REPORT_DIE_WITH_PARENT = 2 };
+enum report_type {
+  REPORT_MAIN_PID = 1,        /* value: pid the monitor waits for instead */
+  REPORT_DIE_WITH_PARENT,
+  REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
+  REPORT_EXEC,                /* the payload is about to be exec'd */
+  REPORT_EXEC_FAILED,
+};
 
 struct report {
   int32_t type;
@@ -464,7 +657,8 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
 {
   pid_t main_pid = child;
   struct report r = { 0, 0 };
-  int status;
+  int status, json_fd = -1;
+  bool exec_ok = false;
 
   while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
     {
@@ -472,6 +666,10 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
         main_pid = r.value;
       else if (r.type == REPORT_DIE_WITH_PARENT)
         die_with_parent_now(caller_pid);
+      else if (r.type == REPORT_JSON_STATUS_FD)
+        json_fd = r.value;
+      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
+        exec_ok = r.type == REPORT_EXEC;
     }
   close(report_fd);
   for (;;)
@@ -480,8 +678,16 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
       if (w < 0)
         die_errno("waitpid");
       if (w == main_pid)
-        return exit_status_of(status);
+        break;
     }
+  if (json_fd >= 0 && exec_ok)
+    {
+      char line[64];
+      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
+      if (write_all(json_fd, line, (size_t)n) < 0)
+        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
+    }
+  return exit_status_of(status);
 }
 
 /* ---------------------------------------------------------------------------
@@ -566,6 +772,44 @@ static bool process_has_exited(int pidfd, int timeout_ms)
   return RETRY_EINTR(poll(&p, 1, timeout_ms)) > 0;
 }
 
+/* "child-pid" and the inode of every namespace foil created (not the user
+   namespace), as bwrap writes them: pretty for --info-fd, one line for
+   --json-status-fd. */
+static void report_namespaces(const struct config *cfg, pid_t child_pid)
+{
+  static const struct { const char *key, *file; } ns[] = {
+    { "cgroup", "cgroup" }, { "ipc", "ipc" }, { "mnt", "mnt" },
+    { "net", "net" }, { "pid", "pid_for_children" }, { "uts", "uts" },
+  };
+  const bool used[] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc, true,
+                        cfg->unshare_net, cfg->unshare_pid, cfg->unshare_uts };
+  char info[1024], line[1024], path[64];
+  int ni, nl;
+
+  if (cfg->info_fd < 0 && cfg->json_status_fd < 0)
+    return;
+  ni = snprintf(info, sizeof info, "{\n    \"child-pid\": %d", (int)child_pid);
+  nl = snprintf(line, sizeof line, "{ \"child-pid\": %d", (int)child_pid);
+  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+    {
+      struct stat st;
+
+      snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i].file);
+      if (!used[i] || stat(path, &st) < 0)
+        continue;
+      ni += snprintf(info + ni, sizeof info - (size_t)ni, ",\n    \"%s-namespace\": %llu", ns[i].key,
+                     (unsigned long long)st.st_ino);
+      nl += snprintf(line + nl, sizeof line - (size_t)nl, ", \"%s-namespace\": %llu", ns[i].key,
+                     (unsigned long long)st.st_ino);
+    }
+  ni += snprintf(info + ni, sizeof info - (size_t)ni, "\n}\n");
+  nl += snprintf(line + nl, sizeof line - (size_t)nl, " }\n");
+  if (cfg->info_fd >= 0 && (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
+    die_errno("Can't write to --info-fd %d", cfg->info_fd);
+  if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
+    die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
+}
+
 /* A new pid namespace only applies to children: fork the future pid 1, tell
    the monitor (a subreaper) to wait for it instead, and leave. */
 static void enter_pid_namespace(struct config *cfg, int report_fd)
@@ -587,10 +831,10 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
     die_errno("Can't fork into the pid namespace");
   if (pid > 0)
     {
+      report_namespaces(cfg, pid);
       send_report(report_fd, REPORT_MAIN_PID, pid);
       _exit(0);
     }
-  close(report_fd);
   if (cfg->die_with_parent)
     {
       /* A death signal set now would fire when our parent hands us over to
@@ -772,15 +1016,34 @@ static void load_seccomp_programs(const struct config *cfg)
     }
 }
 
-/* pid 1 of the sandbox: not dumpable, no capabilities, no fds but stderr;
-   it exits with the payload's status, which takes the rest of the pid
-   namespace down with it. Its seccomp-free life is deliberate: a filter
-   written for the payload must not be able to break the reaper. */
+/* Close every fd from 3 up except the (at most two) given ones. */
+static void close_fds_except(int a, int b)
+{
+  int keep[2] = { a < b ? a : b, a < b ? b : a };
+  unsigned first = 3;
+
+  for (int i = 0; i < 2; i++)
+    {
+      if (keep[i] < (int)first)
+        continue;
+      if ((unsigned)keep[i] > first && close_range(first, (unsigned)keep[i] - 1, 0) < 0)
+        die_errno("close_range");
+      first = (unsigned)keep[i] + 1;
+    }
+  if (close_range(first, ~0U, 0) < 0)
+    die_errno("close_range");
+}
+
+/* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): not
+   dumpable, no capabilities, no fds but stdio and --sync-fd; it exits with the
+   payload's status, which takes the rest of a pid namespace down with it.
+   Its seccomp-free life is deliberate: a filter written for the payload must
+   not be able to break the reaper. */
 static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload)
 {
   int status;
 
-  close_range(3, ~0U, 0);
+  close_fds_except(cfg->sync_fd, -1);
   if (cfg->die_with_parent)
     die_with_parent_now(0);
   for (;;)
@@ -793,15 +1056,44 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
     }
 }
 
-static __attribute__((noreturn)) void exec_payload(const struct config *cfg)
+static void wait_for_block_fd(int fd)
+{
+  char byte;
+
+  if (RETRY_EINTR(read(fd, &byte, 1)) < 0)
+    die_errno("Can't read --block-fd %d", fd);
+  close(fd);
+}
+
+static __attribute__((noreturn)) void exec_payload(const struct config *cfg, bool has_reaper,
+                                                   int report_fd)
 {
   if (cfg->die_with_parent)
     die_with_parent_now(0);
-  /* Only 0, 1 and 2 reach the payload. */
-  if (close_range(3, ~0U, 0) < 0)
-    die_errno("close_range");
+  if (cfg->block_fd >= 0)
+    wait_for_block_fd(cfg->block_fd);
+  /* Only 0, 1 and 2 reach the payload (and --sync-fd when there is no pid 1
+     to hold it); the report pipe is close-on-exec. */
+  close_fds_except(report_fd, has_reaper ? -1 : cfg->sync_fd);
   load_seccomp_programs(cfg);
-  execvp(cfg->command[0], cfg->command);
+  if (cfg->argv0 != NULL)
+    {
+      const char *file = cfg->command[0];
+      cfg->command[0] = (char *)cfg->argv0;
+      send_report(report_fd, REPORT_EXEC, 0);
+      execvp(file, cfg->command);
+      cfg->command[0] = (char *)file;
+    }
+  else
+    {
+      send_report(report_fd, REPORT_EXEC, 0);
+      execvp(cfg->command[0], cfg->command);
+    }
+  {
+    int saved = errno;
+    send_report(report_fd, REPORT_EXEC_FAILED, 0);
+    errno = saved;
+  }
   die_errno("execvp %s", cfg->command[0]);
 }
 
@@ -814,6 +1106,7 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   char *old_cwd = get_current_dir_name();
   uint64_t caller_caps = current_permitted_caps();
   mode_t old_umask;
+  bool has_reaper;
 
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
@@ -825,12 +1118,17 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
       die_with_parent_now(getppid());
     }
+  if (cfg.json_status_fd >= 0)
+    send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
   if (cfg.unshare_pid)
     enter_pid_namespace(&cfg, report_fd);
+  else
+    report_namespaces(&cfg, getpid());
   open_userns_files(&cfg, &uf);
   ctx.fresh_proc = cfg.unshare_pid;
+  ctx.proc_fd = uf.proc_fd;
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
     run_setup_op(&ctx, op);
@@ -845,7 +1143,8 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
-  if (cfg.unshare_pid && !cfg.as_pid_1)
+  has_reaper = !cfg.as_pid_1 && (cfg.unshare_pid || cfg.sync_fd >= 0);
+  if (has_reaper)
     {
       pid_t payload = fork();
       if (payload < 0)
@@ -853,7 +1152,7 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
       if (payload > 0)
         run_reaper(&cfg, payload);
     }
-  exec_payload(&cfg);
+  exec_payload(&cfg, has_reaper, report_fd);
 }
 
 int main(int argc, char **argv)
