@@ -256,6 +256,7 @@ static bool still_foil(pid_t pid)
 struct findings {
     char text[2048];
     int count;
+    bool check_ids;   /* also flag uid/gid 0 (once the parent has dropped) */
     pid_t seen[64];
     int nseen;
 };
@@ -313,6 +314,26 @@ static void try_proc(struct findings *f, pid_t pid)
         found(f, p, pid);
 }
 
+static bool has_zero_id(const char *ids);
+static const char *status_field(const char *status, const char *key);
+
+/* CVE-2020-5291 class: no process of the sandbox may hold uid or gid 0. */
+static void check_ids(struct findings *f, pid_t pid)
+{
+    char p[64];
+    pathf(p, sizeof p, "/proc/%d/status", (int)pid);
+    char *st = read_file(p);
+    if (!st)
+        return;
+    const char *uid = status_field(st, "Uid:");
+    if (uid && has_zero_id(uid))
+        found(f, "uid 0 check", pid);
+    const char *gid = status_field(st, "Gid:");
+    if (gid && has_zero_id(gid))
+        found(f, "gid 0 check", pid);
+    free(st);
+}
+
 static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
 {
     pid_t pids[64];
@@ -331,6 +352,8 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
         }
         if (f->count >= 16)  /* enough evidence; keep only tracking pids */
             continue;
+        if (f->check_ids)
+            check_ids(f, pids[i]);
         try_ptrace(f, pids[i], false);
         try_ptrace(f, pids[i], true);
         try_proc(f, pids[i]);
@@ -340,7 +363,10 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
 /* Setuid mode only (elsewhere the caller already owns every process).
  * The caller, an ancestor of all of foil's processes, attacks each one
  * during setup (500 binds, then a --seccomp pipe that is held empty) and
- * while the payload runs (the monitor and the pid-1 reaper).
+ * while the payload runs (the monitor and the pid-1 reaper): PTRACE_ATTACH,
+ * PTRACE_SEIZE, opening /proc/PID/{mem,environ,maps,fd}, reading
+ * /proc/PID/root. It also checks that no process holds uid or gid 0 once
+ * setup is under way.
  * FAILS AGAINST bwrap (CVE-2026-41163 class): its setup helper and its
  * monitor are dumpable in setuid mode. */
 START_TEST(ptrace_setup_processes)
@@ -377,6 +403,8 @@ START_TEST(ptrace_setup_processes)
         bool new_pid;
         attack_all(&f, pid, &new_pid);
         quiet = new_pid ? 0 : quiet + 1;
+        /* By now the parent has long dropped its root uid. */
+        f.check_ids = filter_sent || quiet > 50;
         if (!filter_sent && quiet > 100) {
             /* Allow-all program: "ret ALLOW". */
             static const unsigned char allow[8] = { 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
@@ -738,8 +766,8 @@ END_TEST
 
 /* Failures at different points: in the middle of the op list, at a late
  * op after mounts were made, at exec; and a bad option after good ones.
- * FAILS AGAINST setuid bwrap: a failing --remount-ro prints a second line
- * ("Can't read from privileged_op_socket"). */
+ * CAN FAIL AGAINST setuid bwrap: a failing --remount-ro sometimes prints
+ * a second line ("Can't read from privileged_op_socket"). */
 START_TEST(nothing_left_after_failure)
 {
     char src[4200], missing[4200];

@@ -498,9 +498,17 @@ static int list_children(pid_t *pids, int max)
 void assert_no_children(void)
 {
     pid_t pids[64];
-    while (waitpid(-1, NULL, WNOHANG) > 0)
-        ;
-    int n = list_children(pids, 64);
+    int n = 0;
+    /* A process in the middle of exiting is not left behind: give the
+     * kernel up to two seconds to finish it. */
+    for (int i = 0; i < 200; i++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        n = list_children(pids, 64);
+        if (n == 0)
+            break;
+        usleep(10000);
+    }
     if (n > 0) {
         char comm[64] = "?", p[64];
         snprintf(p, sizeof p, "/proc/%d/comm", pids[0]);

@@ -28,10 +28,14 @@ cleanup() {
   local pids
   if [ -n "$user" ]; then
     # Processes the suite left behind would be a bug: report and kill them.
-    pids=$(ps -u "$user" -o pid= 2>/dev/null | tr -d ' ')
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      pids=$(ps -u "$user" -o pid= 2>/dev/null | tr -d ' ')
+      [ -z "$pids" ] && break
+      sleep 0.2
+    done
     if [ -n "$pids" ]; then
       echo "FAIL: processes of $user left behind:" >&2
-      ps -o pid,ppid,comm -p "$(echo $pids | tr ' ' ,)" >&2
+      ps -o pid,ppid,etime,args -p "$(echo $pids | tr ' ' ,)" >&2
       for p in $pids; do kill -9 "$p" 2>/dev/null; done
       failed=1
     fi

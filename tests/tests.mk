@@ -30,7 +30,7 @@ tests/foil-probe: tests/probe.c
 
 tests/check_unit: tests/check_unit.c $(UNIT_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DFOIL_UNIT_TEST -I. -o $@ \
-	  tests/check_unit.c $(UNIT_SRCS) $(CHECK_LIBS)
+	  tests/check_unit.c $(UNIT_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 test-programs: $(TEST_PROGRAMS)
 
