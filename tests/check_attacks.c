@@ -24,7 +24,7 @@
     do {                                     \
         struct args a_ = { 0 };              \
         args_probe(&a_);                     \
-        args_addv(&a_, __VA_ARGS__, NULL);   \
+        args_addv(&a_, __VA_ARGS__, END);   \
         run((r), NULL, &a_);                 \
         args_free(&a_);                      \
     } while (0)
@@ -152,10 +152,10 @@ static void symlink_escape(enum symlink_form form)
         struct snapshot s;
         snap_take(&s);
         args_probe(&a);
-        args_addv(&a, "--proc", "/proc", "--bind", appdata, "/data", NULL);
+        args_addv(&a, "--proc", "/proc", "--bind", appdata, "/data", END);
         for (int j = 0; ops[i][j]; j++)
             args_add(&a, ops[i][j]);
-        args_addv(&a, "/probe", "exit", "0", NULL);
+        args_addv(&a, "/probe", "exit", "0", END);
         run(&r, NULL, &a);
         args_free(&a);
         assert_refused_or_ok(&r);
@@ -380,7 +380,7 @@ START_TEST(ptrace_setup_processes)
     make_dir(src);
     ck_assert(pipe(sp) == 0);
     args_probe(&a);
-    args_addv(&a, "--unshare-pid", "--tmpfs", "/t", NULL);
+    args_addv(&a, "--unshare-pid", "--tmpfs", "/t", END);
     for (int i = 0; i < 500; i++) {
         args_add(&a, "--ro-bind");
         args_add(&a, src);
@@ -388,7 +388,7 @@ START_TEST(ptrace_setup_processes)
     }
     args_add(&a, "--seccomp");
     args_addf(&a, "%d", sp[0]);
-    args_addv(&a, "/probe", "wait-stdin", NULL);
+    args_addv(&a, "/probe", "wait-stdin", END);
     o.keep_fds[o.nkeep++] = sp[0];
     int in, out;
     pid_t pid = start(&o, &a, &in, &out, NULL);
@@ -472,7 +472,7 @@ START_TEST(ids_and_caps_of_every_process)
     int in, out;
     char line[256];
     args_probe(&a);
-    args_addv(&a, "--unshare-pid", "--unshare-user", "--uid", "0", "--gid", "0", "/probe", "wait-stdin", NULL);
+    args_addv(&a, "--unshare-pid", "--unshare-user", "--uid", "0", "--gid", "0", "/probe", "wait-stdin", END);
     pid_t pid = start(NULL, &a, &in, &out, NULL);
     args_free(&a);
     ck_assert_msg(read_line(out, line, sizeof line) && !strcmp(line, "ready"), "sandbox did not start");
@@ -582,8 +582,8 @@ static bool tiocsti_injects(bool through_foil, char *report, size_t len)
         args_probe(&a);
         /* Root mode: CAP_SYS_ADMIN may push into any tty; drop it. */
         if (cfg.mode == MODE_ROOT)
-            args_addv(&a, "--cap-drop", "ALL", NULL);
-        args_addv(&a, "--new-session", "/probe", "tiocsti", NULL);
+            args_addv(&a, "--cap-drop", "ALL", END);
+        args_addv(&a, "--new-session", "/probe", "tiocsti", END);
     } else {
         o.exec_path = cfg.probe;
         args_add(&a, "tiocsti");
@@ -635,7 +635,7 @@ START_TEST(leaked_fds)
     struct args a = { 0 };
     struct spawn o = { .keep_fds = { f1, f2, f3 }, .nkeep = 3 };
     args_probe(&a);
-    args_addv(&a, "--unshare-pid", "/probe", "status", NULL);
+    args_addv(&a, "--unshare-pid", "/probe", "status", END);
     run(&r, &o, &a);
     args_free(&a);
     assert_ok(&r);
@@ -746,12 +746,12 @@ START_TEST(chroot_style_escapes)
         struct args a = { 0 };
         args_probe(&a);
         if (cfg.mode == MODE_ROOT)
-            args_addv(&a, "--cap-drop", "ALL", NULL);
+            args_addv(&a, "--cap-drop", "ALL", END);
         args_addv(&a, "--unshare-pid", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/scratch",
-                  "--bind", inside, "/w", NULL);
+                  "--bind", inside, "/w", END);
         if (v == 1)
-            args_addv(&a, "--unshare-all", "--unshare-user", "--uid", "0", "--gid", "0", NULL);
-        args_addv(&a, "/probe", "escape", marker, content, hex, type, "/w", "/scratch", NULL);
+            args_addv(&a, "--unshare-all", "--unshare-user", "--uid", "0", "--gid", "0", END);
+        args_addv(&a, "/probe", "escape", marker, content, hex, type, "/w", "/scratch", END);
         run(&r, NULL, &a);
         args_free(&a);
         assert_ok(&r);

@@ -30,7 +30,7 @@
     do {                                     \
         struct args a_ = { 0 };              \
         args_probe(&a_);                     \
-        args_addv(&a_, __VA_ARGS__, NULL);   \
+        args_addv(&a_, __VA_ARGS__, END);   \
         run((r), NULL, &a_);                 \
         args_free(&a_);                      \
     } while (0)
@@ -39,7 +39,7 @@
 #define RUN_BARE(r, ...)                     \
     do {                                     \
         struct args a_ = { 0 };              \
-        args_addv(&a_, __VA_ARGS__, NULL);   \
+        args_addv(&a_, __VA_ARGS__, END);   \
         run((r), NULL, &a_);                 \
         args_free(&a_);                      \
     } while (0)
@@ -195,7 +195,7 @@ START_TEST(error_prefix_bwrap_symlink)
     pathf(link, sizeof link, "%s/bwrap", W);
     ck_assert(symlink(cfg.foil, link) == 0);
     o.exec_path = link;
-    args_addv(&a, "--frobnicate", "true", NULL);
+    args_addv(&a, "--frobnicate", "true", END);
     run(&r, &o, &a);
     ck_assert_msg(r.code == 1 && !strncmp(r.err, "bwrap: ", 7) && count_lines(r.err) == 1,
                   "exit %d, stderr:\n%s", r.code, r.err);
@@ -215,7 +215,7 @@ START_TEST(error_prefix_invoked_name)
     pathf(link, sizeof link, "%s/sbx-tool", W);
     ck_assert(symlink(cfg.foil, link) == 0);
     o.exec_path = link;
-    args_addv(&a, "--frobnicate", "true", NULL);
+    args_addv(&a, "--frobnicate", "true", END);
     run(&r, &o, &a);
     ck_assert_msg(r.code == 1 && !strncmp(r.err, "sbx-tool: ", 10) && count_lines(r.err) == 1,
                   "expected one line \"sbx-tool: ...\", exit 1; got exit %d, stderr:\n%s", r.code, r.err);
@@ -617,12 +617,12 @@ START_TEST(dev)
     struct result r;
     struct args a = { 0 };
     args_probe(&a);
-    args_addv(&a, "--dev", "/dev", "/probe", NULL);
+    args_addv(&a, "--dev", "/dev", "/probe", END);
     for (size_t i = 0; i < 6; i++)
-        args_addv(&a, "stat", NULL), args_addf(&a, "/dev/%s", nodes[i]), args_add(&a, "+");
+        args_addv(&a, "stat", END), args_addf(&a, "/dev/%s", nodes[i]), args_add(&a, "+");
     args_addv(&a, "stat", "/dev/pts", "+", "stat", "/dev/shm", "+", "stat", "/dev/ptmx", "+",
               "write", "/dev/null", "+", "read", "/dev/zero", "+", "stat", "/dev/vda", "+",
-              "stat", "/dev/sda", "+", "stat", "/dev/mem", "+", "stat", "/dev", NULL);
+              "stat", "/dev/sda", "+", "stat", "/dev/mem", "+", "stat", "/dev", END);
     run(&r, NULL, &a);
     args_free(&a);
     assert_ok(&r);
@@ -712,7 +712,7 @@ static bool payload_dies_with_parent(bool die_flag)
         args_probe(&a);
         if (die_flag)
             args_add(&a, "--die-with-parent");
-        args_addv(&a, "--unshare-pid", "/probe", "sleep", NULL);
+        args_addv(&a, "--unshare-pid", "/probe", "sleep", END);
         dup2(out[1], 1);
         char **argv = calloc(a.n + 2, sizeof *argv);
         argv[0] = (char *)cfg.foil;
@@ -927,7 +927,7 @@ static void run_seccomp(struct result *r, const char *flag, const int *fds, int 
         args_addf(&a, "%d", fds[i]);
         o.keep_fds[o.nkeep++] = fds[i];
     }
-    args_addv(&a, "/probe", cmd, "+", "status", NULL);
+    args_addv(&a, "/probe", cmd, "+", "status", END);
     run(r, &o, &a);
     args_free(&a);
 }

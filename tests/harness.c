@@ -106,7 +106,7 @@ void args_free(struct args *a)
 
 void args_probe(struct args *a)
 {
-    args_addv(a, "--ro-bind", cfg.probe, "/probe", NULL);
+    args_addv(a, "--ro-bind", cfg.probe, "/probe", END);
 }
 
 /* ---- running foil ---- */

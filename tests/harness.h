@@ -37,7 +37,9 @@ struct args {
 };
 void args_add(struct args *a, const char *s);
 void args_addf(struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends every string up to a NULL. */
+/* Typed end marker for args_addv (a bare NULL may be an int). */
+#define END ((const char *)NULL)
+/* Appends every string up to END. */
 void args_addv(struct args *a, ...) __attribute__((sentinel));
 void args_free(struct args *a);
 /* "--ro-bind PROBE /probe", the minimal sandbox for the probe. */
