@@ -462,6 +462,9 @@ void snap_assert_unchanged(struct snapshot *before)
                   before->files, after.files);
     free(after.mounts);
     free(after.files);
+    free(before->mounts);
+    free(before->files);
+    before->mounts = before->files = NULL;
 }
 
 /* Children of this process (foil's orphans are reparented to us). */

@@ -99,6 +99,7 @@ struct snapshot {
     char *files;    /* recursive listing of W, plus our entries in /tmp etc. */
 };
 void snap_take(struct snapshot *s);
+/* Compares with a fresh snapshot, then frees BEFORE. */
 void snap_assert_unchanged(struct snapshot *before);
 /* Fails if any process whose parent is this test process is still alive;
  * needs prctl(PR_SET_CHILD_SUBREAPER), which run()/start() set. */
