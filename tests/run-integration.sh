@@ -1,0 +1,124 @@
+#!/bin/bash
+# Runs the integration suite (tests/check_foil) against $FOIL (default: ./foil).
+#
+# As root: creates a throw-away user and a private temp dir under /var/tmp
+# holding a setuid-root copy of foil, a plain copy, a root-only secret and a
+# read-only-bind source with a tmpfs submount, then runs the suite three
+# times: as the user with the setuid copy, as the user with the plain copy
+# (user namespaces), and as root. Everything is removed at the end, also
+# after a failure or an interrupt.
+# As another user: runs the user-namespace mode only and says what it skipped.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+foil_arg=${FOIL:-$top/foil}
+case $foil_arg in /*) ;; *) foil_arg=$PWD/$foil_arg ;; esac
+[ -x "$foil_arg" ] || { echo "run-integration: $foil_arg is not an executable (set FOIL)" >&2; exit 1; }
+foil_name=$(basename "$foil_arg")
+[ -x "$here/check_foil" ] && [ -x "$here/foil-probe" ] ||
+  { echo "run-integration: build tests/check_foil and tests/foil-probe first (make test-programs)" >&2; exit 1; }
+
+tdir=
+user=
+failed=0
+summary=
+
+cleanup() {
+  local pids
+  if [ -n "$user" ]; then
+    # Processes the suite left behind would be a bug: report and kill them.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      pids=$(ps -u "$user" -o pid= 2>/dev/null | tr -d ' ')
+      [ -z "$pids" ] && break
+      sleep 0.2
+    done
+    if [ -n "$pids" ]; then
+      echo "FAIL: processes of $user left behind:" >&2
+      ps -o pid,ppid,etime,args -p "$(echo $pids | tr ' ' ,)" >&2
+      for p in $pids; do kill -9 "$p" 2>/dev/null; done
+      failed=1
+    fi
+    userdel "$user" 2>/dev/null || { sleep 1; userdel -f "$user" 2>/dev/null; }
+  fi
+  if [ -n "$tdir" ]; then
+    umount "$tdir/rosrc/sub" 2>/dev/null
+    rm -rf --one-file-system "$tdir"
+  fi
+}
+trap 'cleanup; exit 130' INT TERM
+trap cleanup EXIT
+
+# One run of the suite; $1 = mode, the rest is the command prefix.
+run_mode() {
+  local mode=$1; shift
+  echo "=== integration tests, mode $mode ==="
+  if "$@" env FOIL_TEST_MODE="$mode" "${envs[@]}" "$tdir/bin/check_foil"; then
+    summary="$summary  $mode: ok\n"
+  else
+    summary="$summary  $mode: FAILED\n"
+    failed=1
+  fi
+}
+
+tdir=$(mktemp -d /var/tmp/foil-check.XXXXXX) || exit 1
+chmod 755 "$tdir"
+mkdir "$tdir/bin" "$tdir/plain" "$tdir/suid"
+cp "$here/check_foil" "$here/foil-probe" "$tdir/bin/"
+# The copies keep foil's name: it is the prefix of its error messages.
+cp "$foil_arg" "$tdir/plain/$foil_name"
+chmod 755 "$tdir/bin"/* "$tdir/plain/$foil_name"
+envs=(CK_VERBOSITY="${CK_VERBOSITY:-verbose}" FOIL_TEST_DIR="$tdir" FOIL_TEST_BIN="$tdir/bin")
+[ -n "${CK_RUN_CASE:-}" ] && envs+=(CK_RUN_CASE="$CK_RUN_CASE")
+[ -n "${CK_RUN_SUITE:-}" ] && envs+=(CK_RUN_SUITE="$CK_RUN_SUITE")
+[ -n "${CK_DEFAULT_TIMEOUT:-}" ] && envs+=(CK_DEFAULT_TIMEOUT="$CK_DEFAULT_TIMEOUT")
+[ -n "${CK_FORK:-}" ] && envs+=(CK_FORK="$CK_FORK")
+
+if [ "$(id -u)" != 0 ]; then
+  mkdir "$tdir/work-userns"
+  run_mode userns env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-userns"
+  echo "SKIP setuid mode: needs root (to make a setuid-root copy of foil and a test user)"
+  echo "SKIP root mode: not running as root"
+  printf "integration summary:\n%b" "$summary"
+  exit $failed
+fi
+
+# A throw-away user with a random name.
+user=foilt-$(tr -dc a-z0-9 </dev/urandom | head -c 6)
+useradd --system --user-group --no-create-home --home-dir / --shell /usr/sbin/nologin "$user" ||
+  { user=; echo "run-integration: useradd failed" >&2; exit 1; }
+uid=$(id -u "$user")
+gid=$(id -g "$user")
+
+cp "$foil_arg" "$tdir/suid/$foil_name"
+chown root:root "$tdir/suid/$foil_name"
+chmod 4755 "$tdir/suid/$foil_name"
+
+# A root-only secret in a root-only dir: the user must never read it.
+mkdir -m 700 "$tdir/rootonly"
+echo root-only-secret >"$tdir/rootonly/secret"
+chmod 600 "$tdir/rootonly/secret"
+
+# A source dir with a tmpfs mounted under it, writable by the user on the
+# host; --ro-bind must make the submount read-only too.
+mkdir "$tdir/rosrc" "$tdir/rosrc/sub"
+mount -t tmpfs -o size=1m,mode=0755,uid="$uid",gid="$gid" foil-test "$tdir/rosrc/sub"
+chown "$uid:$gid" "$tdir/rosrc"
+
+for m in setuid userns root; do
+  mkdir "$tdir/work-$m"
+  [ $m != root ] && chown "$uid:$gid" "$tdir/work-$m"
+done
+
+as_user=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
+run_mode setuid "${as_user[@]}" env HOME="$tdir/work-setuid" FOIL="$tdir/suid/$foil_name" \
+  FOIL_TEST_WORK="$tdir/work-setuid"
+run_mode userns "${as_user[@]}" env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" \
+  FOIL_TEST_WORK="$tdir/work-userns"
+run_mode root env HOME="$tdir/work-root" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-root"
+
+printf "integration summary:\n%b" "$summary"
+cleanup
+user=
+tdir=
+exit $failed
