@@ -772,6 +772,18 @@ static bool process_has_exited(int pidfd, int timeout_ms)
   return RETRY_EINTR(poll(&p, 1, timeout_ms)) > 0;
 }
 
+static int capset_to(uint64_t caps)
+{
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+
+  for (int i = 0; i < 2; i++)
+    {
+      d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
+    }
+  return (int)syscall(SYS_capset, &hdr, d);
+}
+
 /* "child-pid" and the inode of every namespace foil created (not the user
    namespace), as bwrap writes them: pretty for --info-fd, one line for
    --json-status-fd. */
@@ -833,6 +845,9 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
     {
       report_namespaces(cfg, pid);
       send_report(report_fd, REPORT_MAIN_PID, pid);
+      /* Until the monitor reaps it, a zombie still shows its capabilities. */
+      if (capset_to(0) < 0)
+        die_errno("Can't drop capabilities");
       _exit(0);
     }
   if (cfg->die_with_parent)
@@ -950,18 +965,6 @@ static void change_directory(const struct config *cfg, const char *old_cwd)
   if (cwd != NULL && setenv("PWD", cwd, 1) < 0)
     die_errno("setenv PWD");
   free(cwd);
-}
-
-static int capset_to(uint64_t caps)
-{
-  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-
-  for (int i = 0; i < 2; i++)
-    {
-      d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
-    }
-  return (int)syscall(SYS_capset, &hdr, d);
 }
 
 static uint64_t current_permitted_caps(void)

@@ -16,7 +16,7 @@ INTEGRATION_HDRS := tests/harness.h tests/suites.h
 TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).
-UNIT_SRCS := sandbox.c bind-mount.c utils.c
+UNIT_SRCS := sandbox.c bind-mount.c utils.c privileged.c
 ifneq ($(wildcard tests/check_unit.c),)
 TEST_PROGRAMS += tests/check_unit
 endif
@@ -28,9 +28,14 @@ tests/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
 tests/foil-probe: tests/probe.c
 	$(CC) $(TEST_CFLAGS) $(CFLAGS) -static -o $@ $<
 
-tests/check_unit: tests/check_unit.c $(UNIT_SRCS) $(FOIL_HDRS)
-	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -DFOIL_UNIT_TEST -I. -o $@ \
-	  tests/check_unit.c $(UNIT_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
+# sandbox.c is compiled with its main() renamed, so the tests can call its
+# parser; the other sources are linked as they are.
+tests/sandbox-unit.o: sandbox.c $(FOIL_HDRS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Dmain=foil_main -c -o $@ sandbox.c
+
+tests/check_unit: tests/check_unit.c tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(FOIL_HDRS)
+	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -I. -o $@ tests/check_unit.c \
+	  tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 test-programs: $(TEST_PROGRAMS)
 
@@ -48,6 +53,6 @@ check-integration: test-programs
 	tests/run-integration.sh
 
 tests-clean:
-	rm -f tests/check_foil tests/foil-probe tests/check_unit
+	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
 
 .PHONY: check check-seccomp check-integration test-programs tests-clean
