@@ -5,7 +5,8 @@
  *   launcher rate [-r ROUNDS] [-w WARMUP] [-A] [-j JOBS] [-n LAUNCHES] OPTFILE BIN... -- CMD...
  *   launcher rss  [-r ROUNDS] [-w WARMUP] [-A] [-p COMM] OPTFILE BIN... -- CMD...
  *
- * OPTFILE holds the sandbox options as NUL-terminated words. Every BIN is run
+ * OPTFILE holds the sandbox options as NUL-terminated words (CMD may be empty,
+ * which times a bare BIN for reference). Every BIN is run
  * as  BIN <options> CMD...  (or, with -A,  BIN --args 3 CMD...  with OPTFILE
  * opened afresh on fd 3 for each launch), so all binaries get identical
  * arguments. Rounds are interleaved: A B A B ... Warm-up launches are run the
@@ -501,7 +502,7 @@ int main(int argc, char **argv)
 	c.bins = &argv[optind];
 	for (i = optind; i < argc && strcmp(argv[i], "--") != 0; i++)
 		c.nbins++;
-	if (i >= argc - 1 || c.nbins == 0 || c.nbins > MAX_BINS)
+	if (i >= argc || c.nbins == 0 || c.nbins > MAX_BINS)
 		usage();
 	c.cmd = &argv[i + 1];
 	c.ncmd = argc - i - 1;
