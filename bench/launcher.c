@@ -145,19 +145,79 @@ static char **build_argv(const struct config *c, char *bin)
 	return argv;
 }
 
+/*
+ * Children still running, so that an interrupted benchmark leaves no sandbox
+ * behind: on SIGINT/SIGTERM/SIGHUP they are killed before the launcher exits.
+ */
+#define MAX_LIVE 64
+static volatile pid_t live[MAX_LIVE];
+
+static void forget(pid_t pid)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == pid)
+			live[i] = 0;
+}
+
+static void remember(pid_t pid)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == 0) {
+			live[i] = pid;
+			return;
+		}
+	die("too many children");
+}
+
+static void kill_children_and_exit(int sig)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] > 0)
+			kill(live[i], SIGKILL);
+	_exit(128 + sig);
+}
+
+static void set_interrupt_handlers(sigset_t *stop_signals)
+{
+	struct sigaction sa = { .sa_handler = kill_children_and_exit };
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	sigemptyset(stop_signals);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(stop_signals, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static sigset_t stop_signals;
+
+/* The stop signals are blocked until the new child is remembered. */
 static pid_t spawn(const struct config *c, char **argv)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, old;
 	pid_t pid;
 	int err;
 
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	if (c->use_args_fd)
 		posix_spawn_file_actions_addopen(&fa, ARGS_FD, c->optfile, O_RDONLY, 0);
-	err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	sigprocmask(SIG_BLOCK, &stop_signals, &old);
+	err = posix_spawn(&pid, argv[0], &fa, &attr, argv, environ);
+	if (!err)
+		remember(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	if (err) {
 		errno = err;
 		die_errno(argv[0]);
@@ -174,6 +234,7 @@ static int reap(pid_t pid, const char *bin)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");
+	forget(pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 1;
 	if (!reported++)
@@ -237,6 +298,7 @@ static double rate_batch(const struct config *c, char **argv, int launches, int 
 {
 	int started = 0, running = 0, status;
 	double t0 = now_ms();
+	pid_t pid;
 
 	while (started < launches || running > 0) {
 		while (running < c->jobs && started < launches) {
@@ -244,11 +306,13 @@ static double rate_batch(const struct config *c, char **argv, int launches, int 
 			started++;
 			running++;
 		}
-		if (wait(&status) < 0) {
+		pid = wait(&status);
+		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("wait");
 		}
+		forget(pid);
 		running--;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			(*failures)++;
@@ -507,7 +571,7 @@ int main(int argc, char **argv)
 	c.cmd = &argv[i + 1];
 	c.ncmd = argc - i - 1;
 	load_optfile(&c);
-	signal(SIGPIPE, SIG_IGN);
+	set_interrupt_handlers(&stop_signals);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (strcmp(mode, "time") == 0)
