@@ -53,6 +53,7 @@ struct config {
 	int ncmd;
 	char **opts;      /* words read from optfile */
 	int nopts;
+	char *optbuf;     /* the storage behind opts */
 };
 
 static void die(const char *msg)
@@ -119,6 +120,7 @@ static void load_optfile(struct config *c)
 	for (long i = 0; i < size; i++)
 		if (buf[i] == '\0' || i == size - 1)
 			n++;
+	c->optbuf = buf;
 	c->opts = xcalloc(n + 1, sizeof(char *));
 	for (long i = 0; i < size; i += strlen(buf + i) + 1)
 		c->opts[c->nopts++] = buf + i;
@@ -128,7 +130,7 @@ static void load_optfile(struct config *c)
 static char **build_argv(const struct config *c, char *bin)
 {
 	static char args_flag[] = "--args", args_fd[] = "3";
-	char **argv = xcalloc(2 + c->nopts + c->ncmd + 1, sizeof(char *));
+	char **argv = xcalloc(3 + c->nopts + c->ncmd + 1, sizeof(char *));
 	int n = 0;
 
 	argv[n++] = bin;
@@ -244,6 +246,14 @@ static int reap(pid_t pid, const char *bin)
 	return 0;
 }
 
+static void free_runs(const struct config *c, char ***argvs, double **samples)
+{
+	for (int b = 0; b < c->nbins; b++) {
+		free(argvs[b]);
+		free(samples[b]);
+	}
+}
+
 static void print_stats(int idx, double *v, int n, int failures, const char *extra)
 {
 	double med = median(v, n);
@@ -288,6 +298,7 @@ static int run_time(struct config *c)
 		}
 	for (int b = 0; b < c->nbins; b++)
 		print_stats(b, samples[b], nsamples[b], failures[b], NULL);
+	free_runs(c, argvs, samples);
 	return 0;
 }
 
@@ -341,6 +352,7 @@ static int run_rate(struct config *c)
 			fprintf(stderr, "launcher: %s: %d launches failed\n", c->bins[b], failures[b]);
 		print_stats(b, samples[b], c->rounds, failures[b], NULL);
 	}
+	free_runs(c, argvs, samples);
 	return 0;
 }
 
@@ -514,6 +526,7 @@ static int run_rss(struct config *c)
 		snprintf(extra, sizeof(extra), " %d", nprocs[b]);
 		print_stats(b, samples[b], nsamples[b], failures[b], extra);
 	}
+	free_runs(c, argvs, samples);
 	return 0;
 }
 
@@ -543,7 +556,7 @@ int main(int argc, char **argv)
 	struct config c = { .rounds = 11, .warmup = 2, .jobs = 2, .launches = 100,
 			    .payload_comm = "sleep" };
 	const char *mode;
-	int opt, i;
+	int opt, i, status = 2;
 
 	if (argc < 2)
 		usage();
@@ -575,11 +588,14 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (strcmp(mode, "time") == 0)
-		return run_time(&c);
-	if (strcmp(mode, "rate") == 0)
-		return run_rate(&c);
-	if (strcmp(mode, "rss") == 0)
-		return run_rss(&c);
-	usage();
-	return 2;
+		status = run_time(&c);
+	else if (strcmp(mode, "rate") == 0)
+		status = run_rate(&c);
+	else if (strcmp(mode, "rss") == 0)
+		status = run_rss(&c);
+	else
+		usage();
+	free(c.opts);
+	free(c.optbuf);
+	return status;
 }
