@@ -20,14 +20,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define RUN(r, ...)                          \
-    do {                                     \
-        struct args a_ = { 0 };              \
-        args_probe(&a_);                     \
-        args_addv(&a_, __VA_ARGS__, END);   \
-        run((r), NULL, &a_);                 \
-        args_free(&a_);                      \
-    } while (0)
 
 /* Accepts either a clean refusal (one error line, exit 1) or success. */
 static void assert_refused_or_ok(const struct result *r)

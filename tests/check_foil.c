@@ -25,15 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Runs "foil ARGS" with the probe bound at /probe; ARGS end with NULL. */
-#define RUN(r, ...)                          \
-    do {                                     \
-        struct args a_ = { 0 };              \
-        args_probe(&a_);                     \
-        args_addv(&a_, __VA_ARGS__, END);   \
-        run((r), NULL, &a_);                 \
-        args_free(&a_);                      \
-    } while (0)
 
 /* Same without the probe bind (for errors before anything runs). */
 #define RUN_BARE(r, ...)                     \

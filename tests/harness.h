@@ -89,6 +89,16 @@ size_t count_lines(const char *buf);
     ck_assert_msg(!has_line((r)->out, l), "unexpected line \"%s\"\nstdout:\n%s\nstderr:\n%s", \
                   l, (r)->out, (r)->err)
 /* Exit 1, nothing on stdout, exactly one stderr line "NAME: ..." containing WHAT. */
+/* Runs "foil ARGS" with the probe bound at /probe into result r. */
+#define RUN(r, ...)                          \
+    do {                                     \
+        struct args a_ = { 0 };              \
+        args_probe(&a_);                     \
+        args_addv(&a_, __VA_ARGS__, END);   \
+        run((r), NULL, &a_);                 \
+        args_free(&a_);                      \
+    } while (0)
+
 void assert_one_error(const struct result *r, const char *what);
 /* Exit 0 and empty stderr. */
 void assert_ok(const struct result *r);
