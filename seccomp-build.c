@@ -267,6 +267,34 @@ static void add_known(struct resolved *rs, const uint32_t *arches, unsigned n,
 			}
 }
 
+/* libseccomp's compile time grows steeply with the number of conditional
+ * rules on one system call (400 two-argument rules take seconds); no sane
+ * policy needs this many, and a policy must not be able to hang the build. */
+#define MAX_COND_RULES_PER_CALL 256
+
+static int check_rule_counts(const struct sc_policy *p,
+			     const struct resolved *rs)
+{
+	unsigned *count = sc_xmalloc((rs->nsys + 1) * sizeof(unsigned));
+	int r = 0;
+
+	memset(count, 0, (rs->nsys + 1) * sizeof(unsigned));
+	for (size_t i = 0; r == 0 && i < p->nrules; i++) {
+		const struct sc_rule *rule = &p->rules[i];
+
+		if (rs->rule_sys[i] < 0 || rule->ncond == 0 ||
+		    ++count[rs->rule_sys[i]] <= MAX_COND_RULES_PER_CALL)
+			continue;
+		fprintf(stderr, "%s: %s:%u:%u: more than %d conditional rules "
+			"for '%s'\n", sc_progname, rule->loc.file,
+			rule->loc.line, rule->loc.col, MAX_COND_RULES_PER_CALL,
+			rule->name);
+		r = -1;
+	}
+	free(count);
+	return r;
+}
+
 static int resolve(const struct sc_policy *p, const uint32_t *arches,
 		   unsigned narches, const struct sc_options *o,
 		   struct resolved *rs)
@@ -297,7 +325,7 @@ static int resolve(const struct sc_policy *p, const uint32_t *arches,
 	}
 	if (unknown_mode)
 		add_known(rs, arches, narches, p->default_action);
-	return 0;
+	return check_rule_counts(p, rs);
 }
 
 static uint32_t fallback_of(const struct sys_entry *e, const struct sc_policy *p)

@@ -128,6 +128,14 @@ static void idx(char *dst, const char *path, size_t i)
 		dst[PATH_LEN - 1] = '\0';
 }
 
+/* Present and not an empty array (other types are then checked, with a
+ * message, by whoever reads the value). */
+static bool given(json_object *v)
+{
+	return v && (!json_object_is_type(v, json_type_array) ||
+		     json_object_array_length(v) > 0);
+}
+
 static bool key_in(const char *key, const char *const *keys)
 {
 	for (; *keys; keys++)
@@ -322,9 +330,8 @@ static int choose_arches(const struct jctx *j, json_object *root,
 
 	*n = 0;
 	has_list = json_object_object_get_ex(root, "architectures", &list) &&
-		   list && json_object_array_length(list) > 0;
-	has_map = json_object_object_get_ex(root, "archMap", &map) && map &&
-		  json_object_array_length(map) > 0;
+		   given(list);
+	has_map = json_object_object_get_ex(root, "archMap", &map) && given(map);
 	if (has_list && has_map) {
 		jerr(j, "", "both \"architectures\" and \"archMap\" are given; "
 		     "use one of them");
@@ -440,15 +447,13 @@ static int filter_obj(const struct jctx *j, const char *path, json_object *rule,
 		return -1;
 	warn_unknown_keys(j, p, obj, keys);
 	sub(pk, p, "arches");
-	if (json_object_object_get_ex(obj, "arches", &v) && v &&
-	    json_object_array_length(v) > 0) {
+	if (json_object_object_get_ex(obj, "arches", &v) && given(v)) {
 		if (string_in_array(j, pk, v, is_host_arch, false, &m) < 0)
 			return -1;
 		*skip |= include ? !m : m;
 	}
 	sub(pk, p, "caps");
-	if (json_object_object_get_ex(obj, "caps", &v) && v &&
-	    json_object_array_length(v) > 0) {
+	if (json_object_object_get_ex(obj, "caps", &v) && given(v)) {
 		/* includes: all caps needed; excludes: any cap excludes */
 		if (string_in_array(j, pk, v, has_cap, include, &m) < 0)
 			return -1;

@@ -19,11 +19,11 @@ seccomp-compile: $(SECCOMP_SRCS) $(SECCOMP_HDRS) seccomp.mk
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
-tests/check_seccomp: tests/check_seccomp.c tests/seccomp-probe.h seccomp.mk
+tests/check_seccomp: tests/check_seccomp.c seccomp.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
 	  tests/check_seccomp.c $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
-tests/seccomp-probe: tests/seccomp-probe.c tests/seccomp-probe.h seccomp.mk
+tests/seccomp-probe: tests/seccomp-probe.c seccomp.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ tests/seccomp-probe.c \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
