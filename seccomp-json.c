@@ -150,10 +150,10 @@ static void warn_unknown_keys(const struct jctx *j, const char *path,
 			      json_object *obj, const char *const *keys)
 {
 	json_object_object_foreach(obj, key, val) {
-		char p[PATH_LEN];
-
 		(void)val;
 		if (!key_in(key, keys)) {
+			char p[PATH_LEN];
+
 			sub(p, path, key);
 			jwarn(j, p, "unknown key ignored");
 		}
@@ -233,15 +233,16 @@ static int parse_action(const struct jctx *j, const char *path,
 static int parse_arch(const struct jctx *j, const char *path, json_object *v,
 		      uint32_t *tok)
 {
-	char lower[32];
 	const char *s;
-	size_t i;
 
 	if (want_type(j, path, v, json_type_string, "an architecture name "
 		      "such as \"SCMP_ARCH_X86_64\"") < 0)
 		return -1;
 	s = json_object_get_string(v);
 	if (strncmp(s, "SCMP_ARCH_", 10) == 0) {
+		char lower[32];
+		size_t i;
+
 		for (i = 0; s[10 + i] && i < sizeof(lower) - 1; i++)
 			lower[i] = (char)tolower((unsigned char)s[10 + i]);
 		lower[i] = '\0';

@@ -38,6 +38,7 @@ static int load(const char *path)
 	prog.filter = malloc((size_t)st.st_size);
 	if (!prog.filter || read(fd, prog.filter, (size_t)st.st_size) != st.st_size) {
 		fprintf(stderr, "seccomp-bench: %s: read failed\n", path);
+		free(prog.filter);
 		return -1;
 	}
 	close(fd);

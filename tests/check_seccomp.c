@@ -753,7 +753,6 @@ START_TEST(policy_arg_boundaries_more)
 	expect_errno(&p, q, 16);
 	q.a[4] = 0x2f;
 	expect_allowed(&p, q);
-	q.a[4] = 0;
 	expect_errno(&p, P(SYS_getppid, 0x50, 1, 0), 17);
 	expect_allowed(&p, P(SYS_getppid, 0x50, 2, 0));
 	expect_errno(&p, P(SYS_getppid, 0x60, 1, 0), 18);
@@ -1417,10 +1416,12 @@ static const char *foil(void)
 	return f && *f ? f : "../foil";
 }
 
-/* Runs `cmd...` in the sandbox with the program on fd 3 (none if NULL). */
+/* Runs `cmd...` in the sandbox with the program on an inherited fd (none if
+ * NULL).  The fd number is whatever open() returns: forcing 3 could clobber
+ * a descriptor the test framework uses. */
 static void sandbox(const char *bpf, char *const cmd[], struct run *r)
 {
-	char probe_dir[4096];
+	char probe_dir[4096], fdstr[16];
 	char *argv[32];
 	int n = 0, fd = -1;
 
@@ -1437,21 +1438,18 @@ static void sandbox(const char *bpf, char *const cmd[], struct run *r)
 	argv[n++] = "--chdir";
 	argv[n++] = probe_dir;
 	if (bpf) {
-		fd = open(bpf, O_RDONLY);
+		fd = open(bpf, O_RDONLY);   /* no O_CLOEXEC: the sandbox reads it */
 		ck_assert(fd >= 0);
-		if (fd != 3) {
-			ck_assert(dup2(fd, 3) == 3);
-			close(fd);
-		}
+		snprintf(fdstr, sizeof(fdstr), "%d", fd);
 		argv[n++] = "--seccomp";
-		argv[n++] = "3";
+		argv[n++] = fdstr;
 	}
 	for (; *cmd; cmd++)
 		argv[n++] = *cmd;
 	argv[n] = NULL;
 	run_cmd(argv, NULL, r);
-	if (bpf)
-		close(3);
+	if (fd >= 0)
+		close(fd);
 }
 
 START_TEST(end_to_end_flatpak)
