@@ -1,0 +1,549 @@
+/* seccomp-build.c: turns a parsed line-format policy into one BPF program.
+ *
+ * libseccomp keeps one action per system call and lets an unconditional
+ * rule silently swallow conditional ones (allow clone + deny clone with
+ * CLONE_NEWUSER compiles to "allow clone").  Policies need the opposite:
+ * the specific rule must win.  So rules are resolved here first:
+ *
+ *   - unconditional rules: the last one for a system call wins;
+ *   - conditional rules are tried before the unconditional rule of their
+ *     system call; if several can match, the strictest action wins.
+ *
+ * Conditional rules whose system call has no other rule go straight into the
+ * main filter.  The others are compiled into "layers", one per action, each a
+ * complete libseccomp program whose default is a private sentinel action;
+ * the layers are concatenated in front of the main filter and every
+ * "return sentinel" becomes a jump to the start of the next layer.  The
+ * result is still one program of the kind seccomp_export_bpf() writes. */
+#include "seccomp-compile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Never produced by a policy (the line format has no `trace` action). */
+#define SC_SENTINEL SCMP_ACT_TRACE(0x5ccf)
+
+struct sys_entry {
+	int nr;
+	const char *name;
+	bool has_uncond;
+	uint32_t uncond_action;
+	bool layered;        /* its conditional rules go into layers */
+};
+
+struct resolved {
+	struct sys_entry *sys;
+	size_t nsys;
+	int *rule_sys;       /* per rule: index into sys, or -1 if skipped */
+	uint32_t main_default;
+};
+
+int sc_resolve_arch(const char *name, uint32_t *token)
+{
+	*token = strcmp(name, "native") == 0 ? seccomp_arch_native()
+					     : seccomp_arch_resolve_name(name);
+	return *token ? 0 : -1;
+}
+
+/* The native ABI plus the 32-bit one its kernel runs too (x86 on x86_64,
+ * arm on aarch64).  x32 is deliberately absent: its calls hit libseccomp's
+ * bad-arch check and kill the process. */
+int sc_default_arches(uint32_t *arches, unsigned *n)
+{
+	uint32_t native = seccomp_arch_native();
+
+	*n = 0;
+	arches[(*n)++] = native;
+	if (native == SCMP_ARCH_X86_64)
+		arches[(*n)++] = SCMP_ARCH_X86;
+	else if (native == SCMP_ARCH_AARCH64)
+		arches[(*n)++] = SCMP_ARCH_ARM;
+	return 0;
+}
+
+/* Higher is stricter, following the kernel's precedence of actions. */
+int sc_action_rank(uint32_t action)
+{
+	switch (action & 0xffff0000u) {
+	case SCMP_ACT_KILL_PROCESS: return 7;
+	case SCMP_ACT_KILL_THREAD: return 6;
+	case SCMP_ACT_TRAP: return 5;
+	case 0x00050000u: return 4;                 /* ERRNO */
+	case SCMP_ACT_NOTIFY: return 3;
+	case 0x7ff00000u: return 2;                 /* TRACE */
+	case SCMP_ACT_LOG: return 1;
+	default: return 0;                          /* ALLOW */
+	}
+}
+
+static int set_attrs(scmp_filter_ctx ctx, const struct sc_options *o)
+{
+	/* Killing only the thread would leave a half-working process behind. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, o->optimize))
+		return -1;
+	return 0;
+}
+
+static int add_arches(scmp_filter_ctx ctx, const uint32_t *arches, unsigned n)
+{
+	uint32_t native = seccomp_arch_native();
+	bool keep_native = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		int r;
+
+		if (arches[i] == native) {
+			keep_native = true;
+			continue;
+		}
+		r = seccomp_arch_add(ctx, arches[i]);
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	return keep_native ? 0 : seccomp_arch_remove(ctx, native);
+}
+
+/* A context with all architectures added before any rule: libseccomp does
+ * not copy existing rules to an architecture added later. */
+scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
+			   const struct sc_options *o)
+{
+	scmp_filter_ctx ctx;
+
+	/* A fixed API level keeps the output independent of the build host's
+	 * kernel: level 3 has KILL_PROCESS and LOG. */
+	seccomp_api_set(3);
+	ctx = seccomp_init(def);
+	if (!ctx) {
+		sc_error("libseccomp cannot create a filter with this default "
+			 "action");
+		return NULL;
+	}
+	if (set_attrs(ctx, o) < 0 || add_arches(ctx, arches, n) < 0) {
+		sc_error("libseccomp refused the architecture list");
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
+		  struct sc_prog *out)
+{
+	int fd = memfd_create("seccomp-compile", MFD_CLOEXEC), r;
+	off_t size;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0) {
+		sc_error("memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	size = lseek(fd, 0, SEEK_END);
+	if (r < 0 || size <= 0 || size % sizeof(struct sock_filter) ||
+	    lseek(fd, 0, SEEK_SET) != 0) {
+		sc_error("libseccomp could not export the program: %s",
+			 strerror(r < 0 ? -r : EIO));
+		close(fd);
+		return -1;
+	}
+	out->len = (size_t)size / sizeof(struct sock_filter);
+	out->insns = sc_xmalloc((size_t)size);
+	if (read(fd, out->insns, (size_t)size) != size) {
+		sc_error("reading the exported program back failed");
+		close(fd);
+		sc_prog_free(out);
+		return -1;
+	}
+	close(fd);
+	if (o && o->explain_fd >= 0) {
+		fflush(stdout);
+		seccomp_export_pfc(ctx, o->explain_fd);
+	}
+	return 0;
+}
+
+int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src)
+{
+	dst->insns = sc_xrealloc(dst->insns, (dst->len + src->len) *
+				 sizeof(struct sock_filter));
+	memcpy(dst->insns + dst->len, src->insns,
+	       src->len * sizeof(struct sock_filter));
+	dst->len += src->len;
+	return 0;
+}
+
+void sc_prog_free(struct sc_prog *p)
+{
+	free(p->insns);
+	p->insns = NULL;
+	p->len = 0;
+}
+
+static void report_rule_error(const struct sc_rule *r, int err)
+{
+	fprintf(stderr, "%s: %s:%u:%u: libseccomp rejected the rule for '%s': "
+		"%s\n", sc_progname, r->loc.file, r->loc.line, r->loc.col,
+		r->name, strerror(-err));
+}
+
+static struct sys_entry *find_sys(struct resolved *rs, int nr, size_t *idx)
+{
+	for (size_t i = 0; i < rs->nsys; i++)
+		if (rs->sys[i].nr == nr) {
+			*idx = i;
+			return &rs->sys[i];
+		}
+	return NULL;
+}
+
+static struct sys_entry *get_sys(struct resolved *rs, int nr, const char *name,
+				 size_t *idx)
+{
+	struct sys_entry *e = find_sys(rs, nr, idx);
+
+	if (e)
+		return e;
+	rs->sys = sc_xrealloc(rs->sys, (rs->nsys + 1) * sizeof(*rs->sys));
+	e = &rs->sys[rs->nsys];
+	memset(e, 0, sizeof(*e));
+	e->nr = nr;
+	e->name = name;
+	*idx = rs->nsys++;
+	return e;
+}
+
+static int resolve_name(const struct sc_rule *r, const struct sc_options *o)
+{
+	int nr = seccomp_syscall_resolve_name(r->name);
+
+	if (nr != __NR_SCMP_ERROR)
+		return nr;
+	if (r->loc.builtin) {
+		if (o->verbose)
+			sc_warn("%s:%u: '%s' is unknown to this libseccomp; skipped",
+				r->loc.file, r->loc.line, r->name);
+		return __NR_SCMP_ERROR;
+	}
+	fprintf(stderr, "%s: %s:%u:%u: %sunknown system call '%s'%s\n",
+		sc_progname, r->loc.file, r->loc.line, r->loc.col,
+		o->strict ? "" : "warning: ", r->name,
+		o->strict ? " (--strict)" : "; rule skipped");
+	return o->strict ? -2 : __NR_SCMP_ERROR;
+}
+
+/* Every system call name libseccomp knows for the target architectures.
+ * x32 and MIPS number their calls from an offset, hence the bases. */
+static void add_known(struct resolved *rs, const uint32_t *arches, unsigned n,
+		      uint32_t def)
+{
+	static const int bases[] = { 0, 4000, 5000, 6000, 0x40000000 };
+
+	for (unsigned a = 0; a < n; a++)
+		for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+			for (int i = 0; i < 1024; i++) {
+				char *name = seccomp_syscall_resolve_num_arch(
+					arches[a], bases[b] + i);
+				int nr;
+				size_t idx;
+				struct sys_entry *e;
+
+				if (!name)
+					continue;
+				nr = seccomp_syscall_resolve_name(name);
+				free(name);
+				if (nr == __NR_SCMP_ERROR)
+					continue;
+				e = get_sys(rs, nr, NULL, &idx);
+				if (!e->has_uncond) {
+					e->has_uncond = true;
+					e->uncond_action = def;
+				}
+			}
+}
+
+/* libseccomp's compile time grows steeply with the number of conditional
+ * rules on one system call (400 two-argument rules take seconds); no sane
+ * policy needs this many, and a policy must not be able to hang the build. */
+#define MAX_COND_RULES_PER_CALL 256
+
+static int check_rule_counts(const struct sc_policy *p,
+			     const struct resolved *rs)
+{
+	unsigned *count = sc_xmalloc((rs->nsys + 1) * sizeof(unsigned));
+	int r = 0;
+
+	memset(count, 0, (rs->nsys + 1) * sizeof(unsigned));
+	for (size_t i = 0; r == 0 && i < p->nrules; i++) {
+		const struct sc_rule *rule = &p->rules[i];
+
+		if (rs->rule_sys[i] < 0 || rule->ncond == 0 ||
+		    ++count[rs->rule_sys[i]] <= MAX_COND_RULES_PER_CALL)
+			continue;
+		fprintf(stderr, "%s: %s:%u:%u: more than %d conditional rules "
+			"for '%s'\n", sc_progname, rule->loc.file,
+			rule->loc.line, rule->loc.col, MAX_COND_RULES_PER_CALL,
+			rule->name);
+		r = -1;
+	}
+	free(count);
+	return r;
+}
+
+static int resolve(const struct sc_policy *p, const uint32_t *arches,
+		   unsigned narches, const struct sc_options *o,
+		   struct resolved *rs)
+{
+	bool unknown_mode = p->has_unknown &&
+			    p->unknown_action != p->default_action;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->rule_sys = sc_xmalloc((p->nrules + 1) * sizeof(int));
+	rs->main_default = unknown_mode ? p->unknown_action : p->default_action;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sc_rule *r = &p->rules[i];
+		int nr = resolve_name(r, o);
+		struct sys_entry *e;
+		size_t idx;
+
+		rs->rule_sys[i] = -1;
+		if (nr == -2)
+			return -1;
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		e = get_sys(rs, nr, r->name, &idx);
+		rs->rule_sys[i] = (int)idx;
+		if (r->ncond == 0) {
+			e->has_uncond = true;
+			e->uncond_action = r->action;
+		}
+	}
+	if (unknown_mode)
+		add_known(rs, arches, narches, p->default_action);
+	return check_rule_counts(p, rs);
+}
+
+static uint32_t fallback_of(const struct sys_entry *e, const struct sc_policy *p)
+{
+	return e->has_uncond ? e->uncond_action : p->default_action;
+}
+
+/* Drops conditional rules that cannot change anything and decides which
+ * system calls need layers. */
+static void plan_layers(const struct sc_policy *p, struct resolved *rs,
+			bool *keep)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sc_rule *r = &p->rules[i];
+		struct sys_entry *e;
+
+		keep[i] = false;
+		if (rs->rule_sys[i] < 0 || r->ncond == 0)
+			continue;
+		e = &rs->sys[rs->rule_sys[i]];
+		if (r->action == fallback_of(e, p))
+			continue;
+		keep[i] = true;
+		if (e->has_uncond || rs->main_default != p->default_action)
+			e->layered = true;
+	}
+	/* Two different conditional actions on one call need layers too, so
+	 * that the strictest one wins whatever the order of the lines. */
+	for (size_t i = 0; i < p->nrules; i++)
+		for (size_t j = i + 1; keep[i] && j < p->nrules; j++)
+			if (keep[j] && rs->rule_sys[i] == rs->rule_sys[j] &&
+			    p->rules[i].action != p->rules[j].action)
+				rs->sys[rs->rule_sys[i]].layered = true;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
+{
+	struct scmp_arg_cmp cmp[SC_MAX_ARGS];
+	int err;
+
+	for (unsigned i = 0; i < r->ncond; i++) {
+		cmp[i].arg = r->cond[i].arg;
+		cmp[i].op = r->cond[i].op;
+		cmp[i].datum_a = r->cond[i].datum_a;
+		cmp[i].datum_b = r->cond[i].datum_b;
+	}
+	err = seccomp_rule_add_array(ctx, r->action, nr, r->ncond, cmp);
+	/* -EFAULT: a call that exists on none of the target architectures. */
+	if (err == 0 || err == -EFAULT)
+		return 0;
+	report_rule_error(r, err);
+	return -1;
+}
+
+static int add_uncond(scmp_filter_ctx ctx, const struct sys_entry *e,
+		      uint32_t def)
+{
+	int err;
+
+	if (!e->has_uncond || e->uncond_action == def)
+		return 0;
+	err = seccomp_rule_add(ctx, e->uncond_action, e->nr, 0);
+	if (err == 0 || err == -EFAULT)
+		return 0;
+	sc_error("libseccomp rejected the rule for '%s': %s",
+		 e->name ? e->name : "?", strerror(-err));
+	return -1;
+}
+
+static int build_main(const struct sc_policy *p, const struct resolved *rs,
+		      const bool *keep, const uint32_t *arches, unsigned narches,
+		      const struct sc_options *o, struct sc_prog *out)
+{
+	scmp_filter_ctx ctx = sc_new_ctx(rs->main_default, arches, narches, o);
+	int r = 0;
+
+	if (!ctx)
+		return -1;
+	for (size_t i = 0; r == 0 && i < rs->nsys; i++)
+		r = add_uncond(ctx, &rs->sys[i], rs->main_default);
+	for (size_t i = 0; r == 0 && i < p->nrules; i++)
+		if (keep[i] && !rs->sys[rs->rule_sys[i]].layered)
+			r = add_rule(ctx, &p->rules[i], rs->sys[rs->rule_sys[i]].nr);
+	if (r == 0) {
+		if (o->explain_fd >= 0)
+			dprintf(o->explain_fd, "#\n# main filter (default "
+				"action and unconditional rules)\n#\n");
+		r = sc_export_ctx(ctx, o, out);
+	}
+	seccomp_release(ctx);
+	return r;
+}
+
+static int build_layer(const struct sc_policy *p, const struct resolved *rs,
+		       const bool *keep, uint32_t action, unsigned index,
+		       const uint32_t *arches, unsigned narches,
+		       const struct sc_options *o, struct sc_prog *out)
+{
+	scmp_filter_ctx ctx = sc_new_ctx(SC_SENTINEL, arches, narches, o);
+	int r = 0;
+
+	if (!ctx)
+		return -1;
+	for (size_t i = 0; r == 0 && i < p->nrules; i++)
+		if (keep[i] && p->rules[i].action == action &&
+		    rs->sys[rs->rule_sys[i]].layered)
+			r = add_rule(ctx, &p->rules[i], rs->sys[rs->rule_sys[i]].nr);
+	if (r == 0) {
+		if (o->explain_fd >= 0)
+			dprintf(o->explain_fd, "#\n# layer %u: conditional rules "
+				"that override other rules; TRACE(0x5ccf) below "
+				"means \"go on to the next layer\"\n#\n", index);
+		r = sc_export_ctx(ctx, o, out);
+	}
+	seccomp_release(ctx);
+	return r;
+}
+
+/* Replaces each "return sentinel" of a layer by a jump just past its end,
+ * i.e. to the first instruction of the next layer or the main filter. */
+static void link_layer(struct sc_prog *layer)
+{
+	for (size_t i = 0; i < layer->len; i++) {
+		struct sock_filter *f = &layer->insns[i];
+
+		if (f->code == (BPF_RET | BPF_K) && f->k == SC_SENTINEL) {
+			f->code = BPF_JMP | BPF_JA;
+			f->k = (uint32_t)(layer->len - i - 1);
+			f->jt = f->jf = 0;
+		}
+	}
+}
+
+/* Distinct actions of layered rules, strictest first. */
+static size_t layer_actions(const struct sc_policy *p,
+			    const struct resolved *rs, const bool *keep,
+			    uint32_t *acts)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		bool seen = false;
+
+		if (!keep[i] || !rs->sys[rs->rule_sys[i]].layered)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			seen |= acts[j] == p->rules[i].action;
+		if (!seen)
+			acts[n++] = p->rules[i].action;
+	}
+	for (size_t i = 1; i < n; i++)      /* stable insertion sort */
+		for (size_t j = i; j > 0 && sc_action_rank(acts[j]) >
+					    sc_action_rank(acts[j - 1]); j--) {
+			uint32_t t = acts[j];
+
+			acts[j] = acts[j - 1];
+			acts[j - 1] = t;
+		}
+	return n;
+}
+
+static int build_all(const struct sc_policy *p, const struct resolved *rs,
+		     const bool *keep, const uint32_t *arches, unsigned narches,
+		     const struct sc_options *o, struct sc_prog *out)
+{
+	uint32_t *acts = sc_xmalloc((p->nrules + 1) * sizeof(uint32_t));
+	size_t nacts = layer_actions(p, rs, keep, acts);
+	struct sc_prog part;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; r == 0 && i < nacts; i++) {
+		r = build_layer(p, rs, keep, acts[i], (unsigned)i + 1, arches,
+				narches, o, &part);
+		if (r == 0) {
+			link_layer(&part);
+			sc_prog_append(out, &part);
+			sc_prog_free(&part);
+		}
+	}
+	if (r == 0)
+		r = build_main(p, rs, keep, arches, narches, o, &part);
+	if (r == 0) {
+		sc_prog_append(out, &part);
+		sc_prog_free(&part);
+	}
+	free(acts);
+	if (r < 0)
+		sc_prog_free(out);
+	return r;
+}
+
+int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
+		    struct sc_prog *out)
+{
+	uint32_t arches[SC_MAX_ARCHES];
+	unsigned narches;
+	struct resolved rs;
+	bool *keep;
+	int r;
+
+	if (o->narches) {
+		narches = o->narches;
+		memcpy(arches, o->arches, narches * sizeof(arches[0]));
+	} else if (p->narches) {
+		narches = p->narches;
+		memcpy(arches, p->arches, narches * sizeof(arches[0]));
+	} else {
+		sc_default_arches(arches, &narches);
+	}
+	r = resolve(p, arches, narches, o, &rs);
+	keep = sc_xmalloc((p->nrules + 1) * sizeof(bool));
+	if (r == 0) {
+		plan_layers(p, &rs, keep);
+		r = build_all(p, &rs, keep, arches, narches, o, out);
+	}
+	free(keep);
+	free(rs.sys);
+	free(rs.rule_sys);
+	return r;
+}

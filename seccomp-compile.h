@@ -1,0 +1,132 @@
+/* seccomp-compile.h: shared types of seccomp-compile, a compiler from
+ * readable system-call policies to the raw classic-BPF programs that
+ * `foil --seccomp FD` (and bwrap) load. */
+#ifndef SECCOMP_COMPILE_H
+#define SECCOMP_COMPILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <seccomp.h>
+#include <linux/filter.h>
+
+/* The kernel refuses filters longer than this (BPF_MAXINSNS). */
+#define SC_MAX_INSNS 4096
+#define SC_MAX_ARCHES 8
+#define SC_MAX_ARGS 6
+
+/* Program name as invoked, for error messages. */
+extern const char *sc_progname;
+
+void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *sc_xmalloc(size_t n);
+void *sc_xrealloc(void *p, size_t n);
+char *sc_xstrdup(const char *s);
+
+/* Where a rule came from, so that errors and warnings can point at it.
+ * For JSON input, `path` is the JSON path of the rule instead of a line. */
+struct sc_loc {
+	const char *file;
+	unsigned line, col;
+	bool builtin;      /* from a preset or a group: unknown names are fine */
+};
+
+struct sc_cond {
+	unsigned arg;
+	enum scmp_compare op;
+	uint64_t datum_a, datum_b;
+};
+
+struct sc_rule {
+	char *name;        /* system call name */
+	uint32_t action;   /* libseccomp action */
+	unsigned ncond;
+	struct sc_cond cond[SC_MAX_ARGS];
+	struct sc_loc loc;
+};
+
+/* A line-format policy after parsing: what the back end turns into BPF. */
+struct sc_policy {
+	uint32_t default_action;
+	bool has_unknown;       /* `unknown ACTION` given */
+	uint32_t unknown_action;
+	unsigned narches;       /* 0: native + its 32-bit compat ABI */
+	uint32_t arches[SC_MAX_ARCHES];
+	struct sc_rule *rules;
+	size_t nrules, cap;
+	char **files;           /* names kept alive for sc_loc.file */
+	size_t nfiles;
+	unsigned depth;         /* include nesting */
+};
+
+/* A compiled program. */
+struct sc_prog {
+	struct sock_filter *insns;
+	size_t len;
+};
+
+enum sc_optimize { SC_OPT_LINEAR = 1, SC_OPT_TREE = 2 };
+
+struct sc_options {
+	bool strict;
+	bool verbose;
+	enum sc_optimize optimize;
+	unsigned narches;       /* --arch; 0 = as the policy says */
+	uint32_t arches[SC_MAX_ARCHES];
+	const char *caps;       /* --caps for JSON includes/excludes */
+	unsigned kernel_major, kernel_minor; /* --kernel for JSON minKernel */
+	int explain_fd;         /* >= 0: write libseccomp's PFC listing here */
+};
+
+/* seccomp-policy.c: the line format. */
+void sc_policy_init(struct sc_policy *p);
+void sc_policy_free(struct sc_policy *p);
+int sc_policy_parse_file(struct sc_policy *p, const char *path);
+int sc_policy_parse_text(struct sc_policy *p, const char *name,
+			 const char *text, bool builtin);
+char *sc_read_file(const char *path, size_t *len);
+int sc_parse_action(const char *word, const char *arg, uint32_t *action,
+		    bool *used_arg);
+
+/* seccomp-build.c: policy -> BPF. */
+int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
+		    struct sc_prog *out);
+scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
+			   const struct sc_options *o);
+int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
+		  struct sc_prog *out);
+int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src);
+void sc_prog_free(struct sc_prog *p);
+int sc_default_arches(uint32_t *arches, unsigned *n);
+int sc_resolve_arch(const char *name, uint32_t *token);
+int sc_action_rank(uint32_t action);
+
+/* seccomp-check.c: validate a raw program like the kernel would. */
+int sc_validate(const struct sock_filter *insns, size_t len, char *why,
+		size_t whylen);
+
+/* seccomp-json.c: OCI runtime-spec / Docker JSON profiles. */
+int sc_build_json(const char *name, const char *text,
+		  const struct sc_options *o, struct sc_prog *out);
+
+/* seccomp-consts.c: named constants usable as argument values. */
+bool sc_const_lookup(const char *name, uint64_t *value);
+bool sc_errno_lookup(const char *name, int *value);
+
+/* seccomp-groups.c: systemd's @groups. */
+struct seccomp_group {
+	const char *name, *about, *members;
+};
+extern const char seccomp_groups_version[];
+const struct seccomp_group *seccomp_group_find(const char *name);
+const struct seccomp_group *seccomp_group_at(size_t i);
+
+/* seccomp-presets.c: built-in policies. */
+struct seccomp_preset {
+	const char *name, *about, *text;
+};
+const struct seccomp_preset *seccomp_preset_find(const char *name);
+const struct seccomp_preset *seccomp_preset_at(size_t i);
+
+#endif
