@@ -184,6 +184,10 @@ void new_root_create(struct mount_ctx *ctx)
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
   ctx->root_fd = new_tmpfs(0755, 0, "/");
+  ctx->base_fd = dup(ctx->root_fd);
+  if (ctx->base_fd < 0)
+    die_errno("dup");
+  ctx->scratch_fd = -1;
   /* A recursive bind of a host path above it (--bind / /) must not copy the
      new root into itself. */
   if (mount_setattr(ctx->root_fd, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
@@ -478,13 +482,75 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   free(leaf);
 }
 
+/* --bind-data needs files to bind from, and the root tmpfs is unbindable:
+   they live on a private scratch tmpfs attached under a fresh directory of
+   the root tmpfs, and detached (directory removed) before pivot_root. */
+static int scratch_mount(struct mount_ctx *ctx)
+{
+  for (unsigned i = 0; ctx->scratch_fd < 0; i++)
+    {
+      snprintf(ctx->scratch_name, sizeof ctx->scratch_name, ".foil-scratch-%u", i);
+      if (mkdirat(ctx->base_fd, ctx->scratch_name, 0700) < 0)
+        {
+          if (errno == EEXIST)
+            continue;
+          die_errno("Can't create a scratch directory for --bind-data");
+        }
+      ctx->scratch_fd = new_tmpfs(0700, 0, "--bind-data");
+      if (move_mount(ctx->scratch_fd, "", ctx->base_fd, ctx->scratch_name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        die_errno("Can't mount a scratch tmpfs for --bind-data");
+    }
+  return ctx->scratch_fd;
+}
+
+static void scratch_remove(struct mount_ctx *ctx)
+{
+  char path[64];
+
+  if (ctx->scratch_fd < 0)
+    return;
+  /* umount2 takes no dirfd: name the mount through our own fd to it. */
+  snprintf(path, sizeof path, "/proc/self/fd/%d", ctx->scratch_fd);
+  if (umount2(path, MNT_DETACH) < 0)
+    die_errno("Can't detach the scratch tmpfs");
+  close(ctx->scratch_fd);
+  ctx->scratch_fd = -1;
+  if (unlinkat(ctx->base_fd, ctx->scratch_name, AT_REMOVEDIR) < 0)
+    die_errno("Can't remove the scratch directory");
+}
+
+/* --bind-data, --ro-bind-data: copy FD into a file on the scratch tmpfs and
+   bind that file onto DEST; no other path leads to it once the scratch tmpfs
+   is detached. */
+static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char name[32];
+  int scratch = scratch_mount(ctx), fd, tree;
+
+  snprintf(name, sizeof name, "%d", ctx->scratch_files++);
+  fd = openat(scratch, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, op->perms);
+  if (fd < 0)
+    die_errno("Can't create the data file for %s", op->dest);
+  copy_fd_to(op->fd, fd, op->dest);
+  if (fchmod(fd, op->perms) < 0)
+    die_errno("Can't chmod the data file for %s", op->dest);
+  close(op->fd);
+  close(fd);
+  tree = open_tree(scratch, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    die_errno("Can't bind the data for %s", op->dest);
+  set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((op->flags & BIND_READONLY) ? MOUNT_ATTR_RDONLY : 0),
+            false, "Can't set mount flags for", op->dest);
+  attach(ctx, tree, open_dest(ctx, op->dest, DEST_FILE), op->dest, "Can't bind mount on");
+}
+
 typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);
 
 static const op_runner op_runners[OP_COUNT] = {
   [OP_BIND] = op_bind,     [OP_REMOUNT_RO] = op_remount_ro, [OP_PROC] = op_proc,
   [OP_DEV] = op_dev,       [OP_TMPFS] = op_tmpfs,           [OP_MQUEUE] = op_mqueue,
   [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,       [OP_CHMOD] = op_chmod,
-  [OP_FILE] = op_file,
+  [OP_FILE] = op_file,     [OP_BIND_DATA] = op_bind_data,
 };
 
 void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)
@@ -494,6 +560,7 @@ void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)
 
 void pivot_into_new_root(struct mount_ctx *ctx)
 {
+  scratch_remove(ctx);
   if (fchdir(ctx->root_fd) < 0)
     die_errno("Can't enter the new root");
   /* The old root ends up stacked on the new one, carrying the root tmpfs and
@@ -507,5 +574,6 @@ void pivot_into_new_root(struct mount_ctx *ctx)
   if (chdir("/") < 0)
     die_errno("chdir /");
   close(ctx->root_fd);
-  ctx->root_fd = -1;
+  close(ctx->base_fd);
+  ctx->root_fd = ctx->base_fd = -1;
 }

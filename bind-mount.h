@@ -7,6 +7,10 @@
 
 struct mount_ctx {
   int root_fd;       /* topmost mount at the sandbox's "/" (changes if "/" is mounted over) */
+  int base_fd;       /* the root tmpfs itself, even when covered */
+  int scratch_fd;    /* private tmpfs holding --bind-data files, or -1 */
+  char scratch_name[32];
+  unsigned scratch_files;
   bool fresh_proc;   /* in a new pid namespace: --proc mounts a new procfs */
   int mounts_over_root; /* how many operations mounted something on "/" */
   int proc_fd;       /* the host's /proc, for reaching O_PATH fds by path */

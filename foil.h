@@ -24,6 +24,7 @@ enum op_type {
   OP_SYMLINK,
   OP_CHMOD,
   OP_FILE,
+  OP_BIND_DATA,
   OP_COUNT
 };
 
@@ -77,6 +78,12 @@ struct config {
   bool used_seccomp, used_add_seccomp;
 
   const char *argv0;    /* --argv0 */
+  int *keep_fds;        /* --keep-fd: passed on to the payload */
+  size_t n_keep_fds;
+  const char **lock_files; /* --lock-file: read-locked by pid 1 while it runs */
+  size_t n_lock_files;
+  bool forward_signals;  /* --forward-signals */
+  const char *exec_label, *file_label;
   int block_fd, info_fd, json_status_fd, sync_fd;  /* -1 when unused */
   bool has_pending_perms, has_pending_size;  /* --perms/--size wait for their op */
   mode_t pending_perms;

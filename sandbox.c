@@ -139,7 +139,7 @@ static void usage(FILE *out)
 /* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
 static mode_t default_perms(enum op_type type)
 {
-  return type == OP_FILE ? 0666 : 0755;
+  return type == OP_FILE ? 0666 : type == OP_BIND_DATA ? 0600 : 0755;
 }
 
 static struct setup_op *add_op(struct config *cfg, enum op_type type, const char *option,
@@ -154,7 +154,8 @@ static struct setup_op *add_op(struct config *cfg, enum op_type type, const char
   op->dest = dest;
   op->fd = -1;
   op->perms = default_perms(type);
-  if (cfg->has_pending_perms && (type == OP_DIR || type == OP_FILE || type == OP_TMPFS))
+  if (cfg->has_pending_perms &&
+      (type == OP_DIR || type == OP_FILE || type == OP_TMPFS || type == OP_BIND_DATA))
     {
       op->perms = cfg->pending_perms;
       cfg->has_pending_perms = false;
@@ -399,11 +400,50 @@ static void opt_bind_fd(struct config *c, const char *o, char **a)
 
   add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(o, a[0]);
 }
+static void opt_bind_data(struct config *c, const char *o, char **a)
+{
+  unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
+
+  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(o, a[0]);
+}
+static void opt_keep_fd(struct config *c, const char *o, char **a)
+{
+  c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
+  c->keep_fds[c->n_keep_fds++] = parse_fd_arg(o, a[0]);
+}
+static void opt_lock_file(struct config *c, const char *o, char **a)
+{
+  c->lock_files = xrealloc(c->lock_files, sizeof(char *) * (c->n_lock_files + 1));
+  c->lock_files[c->n_lock_files++] = a[0];
+}
+static void opt_forward_signals(struct config *c, const char *o, char **a) { c->forward_signals = true; }
+static void opt_setup_error_status(struct config *c, const char *o, char **a)
+{
+  unsigned long v;
+
+  if (!parse_uint(a[0], 255, &v) || v == 0)
+    die("--setup-error-status takes a number from 1 to 255, not \"%s\"", a[0]);
+  set_error_exit_status((int)v);
+}
+static bool selinux_enabled(void)
+{
+  return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+static void opt_selinux_label(struct config *c, const char *o, char **a)
+{
+  if (!selinux_enabled())
+    die("%s: SELinux is not enabled on this system", o);
+  if (strcmp(o, "--exec-label") == 0)
+    c->exec_label = a[0];
+  else
+    c->file_label = a[0];
+}
 static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(o, a[0]); }
 static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(o, a[0]); }
 static void opt_json_status_fd(struct config *c, const char *o, char **a)
 {
   c->json_status_fd = parse_fd_arg(o, a[0]);
+  set_error_json_fd(c->json_status_fd);
 }
 static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(o, a[0]); }
 /* Recognised so that callers get a clear answer instead of "Unknown option". */
@@ -412,8 +452,6 @@ static void opt_unsupported(struct config *c, const char *o, char **a)
   if (c->mode == MODE_SETUID && (strcmp(o, "--userns") == 0 || strcmp(o, "--userns2") == 0 ||
                                  strcmp(o, "--pidns") == 0))
     die("%s is not allowed in setuid mode", o);
-  if (strcmp(o, "--exec-label") == 0 || strcmp(o, "--file-label") == 0)
-    die("%s: foil was built without SELinux support", o);
   die("%s is not supported by this version of foil", o);
 }
 
@@ -481,15 +519,18 @@ static const struct option_def options[] = {
   { "--userns2", 1, opt_unsupported },
   { "--pidns", 1, opt_unsupported },
   { "--userns-block-fd", 1, opt_unsupported },
-  { "--lock-file", 1, opt_unsupported },
-  { "--bind-data", 2, opt_unsupported },
-  { "--ro-bind-data", 2, opt_unsupported },
+  { "--lock-file", 1, opt_lock_file },
+  { "--keep-fd", 1, opt_keep_fd },
+  { "--forward-signals", 0, opt_forward_signals },
+  { "--setup-error-status", 1, opt_setup_error_status },
+  { "--bind-data", 2, opt_bind_data },
+  { "--ro-bind-data", 2, opt_bind_data },
   { "--overlay-src", 1, opt_unsupported },
   { "--overlay", 3, opt_unsupported },
   { "--tmp-overlay", 1, opt_unsupported },
   { "--ro-overlay", 1, opt_unsupported },
-  { "--exec-label", 1, opt_unsupported },
-  { "--file-label", 1, opt_unsupported },
+  { "--exec-label", 1, opt_selinux_label },
+  { "--file-label", 1, opt_selinux_label },
 };
 
 static const struct option_def *find_option(const char *name)
@@ -602,6 +643,8 @@ void validate_config(struct config *cfg)
     die("Specifying --hostname requires --unshare-uts");
   if (cfg->as_pid_1 && !cfg->unshare_pid)
     die("Specifying --as-pid-1 requires --unshare-pid");
+  if (cfg->as_pid_1 && cfg->n_lock_files > 0)
+    die("Specifying --as-pid-1 and --lock-file is not permitted");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
     die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
@@ -618,6 +661,7 @@ enum report_type {
   REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
   REPORT_EXEC,                /* the payload is about to be exec'd */
   REPORT_EXEC_FAILED,
+  REPORT_FORWARD_SIGNALS,     /* value: 1 if terminal signals are forwarded too */
 };
 
 struct report {
@@ -649,45 +693,6 @@ static void die_with_parent_now(pid_t expected_parent)
   /* The parent may have died before the prctl. */
   if (expected_parent > 0 && getppid() != expected_parent)
     _exit(1);
-}
-
-/* The monitor: unprivileged, reads the sandbox's reports until the payload is
-   exec'd (or setup failed), then waits for the main process. */
-static int monitor(pid_t child, int report_fd, pid_t caller_pid)
-{
-  pid_t main_pid = child;
-  struct report r = { 0, 0 };
-  int status, json_fd = -1;
-  bool exec_ok = false;
-
-  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
-    {
-      if (r.type == REPORT_MAIN_PID)
-        main_pid = r.value;
-      else if (r.type == REPORT_DIE_WITH_PARENT)
-        die_with_parent_now(caller_pid);
-      else if (r.type == REPORT_JSON_STATUS_FD)
-        json_fd = r.value;
-      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
-        exec_ok = r.type == REPORT_EXEC;
-    }
-  close(report_fd);
-  for (;;)
-    {
-      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
-      if (w < 0)
-        die_errno("waitpid");
-      if (w == main_pid)
-        break;
-    }
-  if (json_fd >= 0 && exec_ok)
-    {
-      char line[64];
-      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
-        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
-    }
-  return exit_status_of(status);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1019,13 +1024,18 @@ static void load_seccomp_programs(const struct config *cfg)
     }
 }
 
-/* Close every fd from 3 up except the (at most two) given ones. */
-static void close_fds_except(int a, int b)
+static int compare_ints(const void *a, const void *b)
 {
-  int keep[2] = { a < b ? a : b, a < b ? b : a };
+  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Close every fd from 3 up except the n given ones (negative entries ignored). */
+static void close_fds_except(int *keep, size_t n)
+{
   unsigned first = 3;
 
-  for (int i = 0; i < 2; i++)
+  qsort(keep, n, sizeof *keep, compare_ints);
+  for (size_t i = 0; i < n; i++)
     {
       if (keep[i] < (int)first)
         continue;
@@ -1037,16 +1047,115 @@ static void close_fds_except(int a, int b)
     die_errno("close_range");
 }
 
+/* --lock-file: read locks, taken by the process that stays as pid 1 (fcntl
+   locks belong to a process, so the payload does not share them). */
+static void take_lock_files(const struct config *cfg, int *fds)
+{
+  for (size_t i = 0; i < cfg->n_lock_files; i++)
+    {
+      struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+      fds[i] = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0)
+        die_errno("Failed to open lock file %s", cfg->lock_files[i]);
+      if (RETRY_EINTR(fcntl(fds[i], F_SETLK, &fl)) < 0)
+        die_errno("Failed to lock lock file %s", cfg->lock_files[i]);
+    }
+}
+
+static volatile sig_atomic_t forward_to_pid;
+static bool forward_terminal_signals;
+
+/* Signals sent to foil with kill() are passed on; signals from the terminal
+   only when the payload is in another session (--new-session), since
+   otherwise the terminal has already sent it the same signal. */
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+  int saved = errno;
+
+  (void)context;
+  if (forward_to_pid > 0 && (info->si_code == SI_USER || info->si_code == SI_QUEUE ||
+                             forward_terminal_signals))
+    kill(forward_to_pid, sig);
+  errno = saved;
+}
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void install_signal_forwarding(bool from_terminal_too)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = forward_signal;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  forward_terminal_signals = from_terminal_too;
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    if (sigaction(forwarded_signals[i], &sa, NULL) < 0)
+      die_errno("sigaction");
+}
+
+/* The monitor: unprivileged, reads the sandbox's reports until the payload is
+   exec'd (or setup failed), then waits for the main process. */
+static int monitor(pid_t child, int report_fd, pid_t caller_pid)
+{
+  pid_t main_pid = child;
+  struct report r = { 0, 0 };
+  int status, json_fd = -1;
+  bool exec_ok = false;
+
+  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+    {
+      if (r.type == REPORT_MAIN_PID)
+        main_pid = forward_to_pid = r.value;
+      else if (r.type == REPORT_FORWARD_SIGNALS)
+        {
+          forward_to_pid = main_pid;
+          install_signal_forwarding(r.value != 0);
+        }
+      else if (r.type == REPORT_DIE_WITH_PARENT)
+        die_with_parent_now(caller_pid);
+      else if (r.type == REPORT_JSON_STATUS_FD)
+        json_fd = r.value;
+      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
+        exec_ok = r.type == REPORT_EXEC;
+    }
+  close(report_fd);
+  for (;;)
+    {
+      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
+      if (w < 0)
+        die_errno("waitpid");
+      if (w == main_pid)
+        break;
+    }
+  if (json_fd >= 0 && exec_ok)
+    {
+      char line[64];
+      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
+      if (write_all(json_fd, line, (size_t)n) < 0)
+        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
+    }
+  return exit_status_of(status);
+}
+
 /* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): not
    dumpable, no capabilities, no fds but stdio and --sync-fd; it exits with the
    payload's status, which takes the rest of a pid namespace down with it.
    Its seccomp-free life is deliberate: a filter written for the payload must
    not be able to break the reaper. */
-static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload)
+static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload,
+                                                 int *keep, size_t n_keep)
 {
   int status;
 
-  close_fds_except(cfg->sync_fd, -1);
+  close_fds_except(keep, n_keep);
+  if (cfg->forward_signals)
+    {
+      forward_to_pid = payload;
+      install_signal_forwarding(true);
+    }
   if (cfg->die_with_parent)
     die_with_parent_now(0);
   for (;;)
@@ -1075,9 +1184,18 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
     die_with_parent_now(0);
   if (cfg->block_fd >= 0)
     wait_for_block_fd(cfg->block_fd);
-  /* Only 0, 1 and 2 reach the payload (and --sync-fd when there is no pid 1
-     to hold it); the report pipe is close-on-exec. */
-  close_fds_except(report_fd, has_reaper ? -1 : cfg->sync_fd);
+  /* Only 0, 1, 2 and --keep-fd fds reach the payload (and --sync-fd when
+     there is no pid 1 to hold it); the report pipe is close-on-exec. */
+  {
+    int *keep = xcalloc(cfg->n_keep_fds + 2, sizeof(int));
+    memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
+    keep[cfg->n_keep_fds] = report_fd;
+    keep[cfg->n_keep_fds + 1] = has_reaper ? -1 : cfg->sync_fd;
+    close_fds_except(keep, cfg->n_keep_fds + 2);
+    free(keep);
+  }
+  if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
+    die_errno("--exec-label %s", cfg->exec_label);
   load_seccomp_programs(cfg);
   if (cfg->argv0 != NULL)
     {
@@ -1123,6 +1241,8 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
+  if (cfg.forward_signals)
+    send_report(report_fd, REPORT_FORWARD_SIGNALS, cfg.new_session);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
   if (cfg.unshare_pid)
@@ -1146,14 +1266,21 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
-  has_reaper = !cfg.as_pid_1 && (cfg.unshare_pid || cfg.sync_fd >= 0);
+  has_reaper = !cfg.as_pid_1 && (cfg.unshare_pid || cfg.sync_fd >= 0 || cfg.n_lock_files > 0);
   if (has_reaper)
     {
-      pid_t payload = fork();
+      size_t n_keep = cfg.n_lock_files + 1;
+      int *keep = xcalloc(n_keep, sizeof(int));
+      pid_t payload;
+
+      take_lock_files(&cfg, keep);
+      keep[cfg.n_lock_files] = cfg.sync_fd;
+      payload = fork();
       if (payload < 0)
         die_errno("fork");
       if (payload > 0)
-        run_reaper(&cfg, payload);
+        run_reaper(&cfg, payload, keep, n_keep);
+      free(keep);
     }
   exec_payload(&cfg, has_reaper, report_fd);
 }
