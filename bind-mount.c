@@ -527,7 +527,7 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   char name[32];
   int scratch = scratch_mount(ctx), fd, tree;
 
-  snprintf(name, sizeof name, "%d", ctx->scratch_files++);
+  snprintf(name, sizeof name, "%u", ctx->scratch_files++);
   fd = openat(scratch, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
     die_errno("Can't create the data file for %s", op->dest);
@@ -544,13 +544,63 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   attach(ctx, tree, open_dest(ctx, op->dest, DEST_FILE), op->dest, "Can't bind mount on");
 }
 
+static void overlay_set(int fs, const char *key, const char *value, const char *dest)
+{
+  if (fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
+    die_errno("Can't use %s for the overlay on %s", value, dest);
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay: the kernel resolves every layer path
+   with our credentials, which are the caller's own (user namespace root), so
+   copy-up can only do what the caller could do (see SECURITY.md). */
+static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
+
+  if (fs < 0)
+    die_mount_api("Can't create an overlay for", op->dest);
+  /* "lowerdir+" takes one layer per call, uppermost first, with no escaping
+     of ':' or ','. */
+  for (size_t i = op->n_layers; i-- > 0;)
+    overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
+  if (op->flags & OVERLAY_RW)
+    {
+      overlay_set(fs, "upperdir", op->source, op->dest);
+      overlay_set(fs, "workdir", op->workdir, op->dest);
+    }
+  else if (op->flags & OVERLAY_TMP)
+    {
+      char upper[64], work[64];
+      int scratch = scratch_mount(ctx);
+
+      snprintf(upper, sizeof upper, "u%u", ctx->scratch_files);
+      snprintf(work, sizeof work, "w%u", ctx->scratch_files++);
+      if (mkdirat(scratch, upper, 0755) < 0 || mkdirat(scratch, work, 0755) < 0)
+        die_errno("Can't create the upper layer for %s", op->dest);
+      snprintf(upper, sizeof upper, "/proc/self/fd/%d/u%u", scratch, ctx->scratch_files - 1);
+      snprintf(work, sizeof work, "/proc/self/fd/%d/w%u", scratch, ctx->scratch_files - 1);
+      overlay_set(fs, "upperdir", upper, op->dest);
+      overlay_set(fs, "workdir", work, op->dest);
+    }
+  if (ctx->in_user_namespace && !(op->flags & OVERLAY_RO) &&
+      fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+    die_errno("Can't set userxattr for the overlay on %s", op->dest);
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (mnt < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  close(fs);
+  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount overlay on");
+}
+
 typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);
 
 static const op_runner op_runners[OP_COUNT] = {
   [OP_BIND] = op_bind,     [OP_REMOUNT_RO] = op_remount_ro, [OP_PROC] = op_proc,
   [OP_DEV] = op_dev,       [OP_TMPFS] = op_tmpfs,           [OP_MQUEUE] = op_mqueue,
   [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,       [OP_CHMOD] = op_chmod,
-  [OP_FILE] = op_file,     [OP_BIND_DATA] = op_bind_data,
+  [OP_FILE] = op_file,     [OP_BIND_DATA] = op_bind_data,   [OP_OVERLAY] = op_overlay,
 };
 
 void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)

@@ -12,6 +12,7 @@ struct mount_ctx {
   char scratch_name[32];
   unsigned scratch_files;
   bool fresh_proc;   /* in a new pid namespace: --proc mounts a new procfs */
+  bool in_user_namespace; /* overlays then keep their metadata in user.* xattrs */
   int mounts_over_root; /* how many operations mounted something on "/" */
   int proc_fd;       /* the host's /proc, for reaching O_PATH fds by path */
 };

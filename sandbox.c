@@ -71,6 +71,7 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->ops_tail = &cfg->ops;
   cfg->seccomp_tail = &cfg->seccomp;
   cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
+  cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = cfg->userns_block_fd = -1;
 }
 
 static void usage(FILE *out)
@@ -438,6 +439,27 @@ static void opt_selinux_label(struct config *c, const char *o, char **a)
   else
     c->file_label = a[0];
 }
+static void opt_overlay_src(struct config *c, const char *o, char **a)
+{
+  c->overlay_srcs = xrealloc(c->overlay_srcs, sizeof(char *) * (c->n_overlay_srcs + 1));
+  c->overlay_srcs[c->n_overlay_srcs++] = a[0];
+}
+static void opt_overlay(struct config *c, const char *o, char **a)
+{
+  bool rw = strcmp(o, "--overlay") == 0, ro = strcmp(o, "--ro-overlay") == 0;
+  size_t need = ro ? 2 : 1;
+  struct setup_op *op;
+
+  if (c->n_overlay_srcs < need)
+    die("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
+  op = add_op(c, OP_OVERLAY, o, rw ? OVERLAY_RW : ro ? OVERLAY_RO : OVERLAY_TMP, rw ? a[0] : NULL,
+              rw ? a[2] : a[0]);
+  op->workdir = rw ? a[1] : NULL;
+  op->layers = c->overlay_srcs;
+  op->n_layers = c->n_overlay_srcs;
+  c->overlay_srcs = NULL;
+  c->n_overlay_srcs = 0;
+}
 static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(o, a[0]); }
 static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(o, a[0]); }
 static void opt_json_status_fd(struct config *c, const char *o, char **a)
@@ -446,13 +468,20 @@ static void opt_json_status_fd(struct config *c, const char *o, char **a)
   set_error_json_fd(c->json_status_fd);
 }
 static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(o, a[0]); }
-/* Recognised so that callers get a clear answer instead of "Unknown option". */
-static void opt_unsupported(struct config *c, const char *o, char **a)
+/* Namespace fds would let the caller choose namespaces the setuid start did
+   not create: refused there, as bwrap does (CVE-2020-5291). */
+static int namespace_fd_option(const struct config *c, const char *o, const char *arg)
 {
-  if (c->mode == MODE_SETUID && (strcmp(o, "--userns") == 0 || strcmp(o, "--userns2") == 0 ||
-                                 strcmp(o, "--pidns") == 0))
+  if (c->mode == MODE_SETUID)
     die("%s is not allowed in setuid mode", o);
-  die("%s is not supported by this version of foil", o);
+  return parse_fd_arg(o, arg);
+}
+static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_pidns(struct config *c, const char *o, char **a) { c->pidns_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_userns_block_fd(struct config *c, const char *o, char **a)
+{
+  c->userns_block_fd = namespace_fd_option(c, o, a[0]);
 }
 
 struct option_def {
@@ -515,20 +544,20 @@ static const struct option_def options[] = {
   { "--info-fd", 1, opt_info_fd },
   { "--json-status-fd", 1, opt_json_status_fd },
   { "--sync-fd", 1, opt_sync_fd },
-  { "--userns", 1, opt_unsupported },
-  { "--userns2", 1, opt_unsupported },
-  { "--pidns", 1, opt_unsupported },
-  { "--userns-block-fd", 1, opt_unsupported },
+  { "--userns", 1, opt_userns },
+  { "--userns2", 1, opt_userns2 },
+  { "--pidns", 1, opt_pidns },
+  { "--userns-block-fd", 1, opt_userns_block_fd },
   { "--lock-file", 1, opt_lock_file },
   { "--keep-fd", 1, opt_keep_fd },
   { "--forward-signals", 0, opt_forward_signals },
   { "--setup-error-status", 1, opt_setup_error_status },
   { "--bind-data", 2, opt_bind_data },
   { "--ro-bind-data", 2, opt_bind_data },
-  { "--overlay-src", 1, opt_unsupported },
-  { "--overlay", 3, opt_unsupported },
-  { "--tmp-overlay", 1, opt_unsupported },
-  { "--ro-overlay", 1, opt_unsupported },
+  { "--overlay-src", 1, opt_overlay_src },
+  { "--overlay", 3, opt_overlay },
+  { "--tmp-overlay", 1, opt_overlay },
+  { "--ro-overlay", 1, opt_overlay },
   { "--exec-label", 1, opt_selinux_label },
   { "--file-label", 1, opt_selinux_label },
 };
@@ -578,8 +607,17 @@ static void splice_args_file(struct word_list *wl, int i)
   wl->count += n - 2;
 }
 
+static bool is_overlay_option(const char *name)
+{
+  return strcmp(name, "--overlay-src") == 0 || strcmp(name, "--overlay") == 0 ||
+         strcmp(name, "--tmp-overlay") == 0 || strcmp(name, "--ro-overlay") == 0;
+}
+
 static void check_modifiers_used(const struct config *cfg)
 {
+  if (cfg->n_overlay_srcs > 0)
+    die("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+        "--tmp-overlay, or --ro-overlay");
   if (cfg->has_pending_perms)
     die("--perms must be followed by an option that creates a file");
   if (cfg->has_pending_size)
@@ -599,6 +637,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
     {
       const struct option_def *def;
       bool pending = cfg->has_pending_perms || cfg->has_pending_size;
+      bool overlay_pending = cfg->n_overlay_srcs > 0;
 
       if (strcmp(wl.words[i], "--") == 0)
         {
@@ -622,6 +661,8 @@ void parse_args(struct config *cfg, int argc, char **argv)
       /* A modifier must be consumed by the very next option. */
       if (pending && strcmp(def->name, "--perms") != 0 && strcmp(def->name, "--size") != 0)
         check_modifiers_used(cfg);
+      if (overlay_pending && !is_overlay_option(def->name))
+        check_modifiers_used(cfg);
     }
   check_modifiers_used(cfg);
   if (i >= wl.count)
@@ -632,7 +673,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
 /* Whether the sandbox runs in a user namespace foil created. */
 static bool uses_user_namespace(const struct config *cfg)
 {
-  return cfg->mode != MODE_ROOT || cfg->unshare_user;
+  return cfg->mode != MODE_ROOT || cfg->unshare_user || cfg->userns_fd >= 0;
 }
 
 void validate_config(struct config *cfg)
@@ -645,6 +686,20 @@ void validate_config(struct config *cfg)
     die("Specifying --as-pid-1 requires --unshare-pid");
   if (cfg->as_pid_1 && cfg->n_lock_files > 0)
     die("Specifying --as-pid-1 and --lock-file is not permitted");
+  if (cfg->userns_fd >= 0 && (cfg->unshare_user || cfg->unshare_user_try))
+    die("--userns is not compatible with --unshare-user or --unshare-user-try");
+  if (cfg->userns_fd >= 0 && cfg->mode == MODE_USERNS && cfg->unshare_user_try)
+    die("--userns is not compatible with --unshare-user-try");
+  if (cfg->userns_block_fd >= 0 && cfg->info_fd < 0)
+    die("--userns-block-fd requires --info-fd");
+  if (cfg->userns_block_fd >= 0 && (cfg->userns_fd >= 0 || cfg->disable_userns))
+    die("--userns-block-fd is not compatible with --userns or --disable-userns");
+  if (cfg->userns_block_fd >= 0 && cfg->mode == MODE_ROOT && !cfg->unshare_user)
+    die("--userns-block-fd requires --unshare-user");
+  if (cfg->userns2_fd >= 0 && cfg->disable_userns)
+    die("--userns2 is not compatible with --disable-userns");
+  if (cfg->pidns_fd >= 0 && cfg->unshare_pid)
+    die("--pidns combined with --unshare-pid is not supported by this version of foil");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
     die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
@@ -747,7 +802,8 @@ static void unshare_namespaces(struct config *cfg)
 {
   int flags = CLONE_NEWNS;
 
-  if (cfg->mode == MODE_ROOT && (cfg->unshare_user || cfg->unshare_user_try))
+  if (cfg->mode == MODE_ROOT && cfg->userns_fd < 0 && cfg->userns_block_fd < 0 &&
+      (cfg->unshare_user || cfg->unshare_user_try))
     root_enter_user_namespace(cfg);
   if (cfg->unshare_ipc)
     flags |= CLONE_NEWIPC;
@@ -821,7 +877,8 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid)
     }
   ni += snprintf(info + ni, sizeof info - (size_t)ni, "\n}\n");
   nl += snprintf(line + nl, sizeof line - (size_t)nl, " }\n");
-  if (cfg->info_fd >= 0 && (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
+  if (cfg->info_fd >= 0 && !cfg->info_written &&
+      (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
     die_errno("Can't write to --info-fd %d", cfg->info_fd);
   if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
@@ -834,7 +891,9 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
   int self_fd = -1, monitor_fd = -1;
   pid_t pid;
 
-  if (unshare(CLONE_NEWPID) < 0)
+  if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
+    die_errno("Can't join the pid namespace of --pidns %d", cfg->pidns_fd);
+  if (cfg->unshare_pid && unshare(CLONE_NEWPID) < 0)
     die_errno("Can't create a pid namespace");
   if (cfg->die_with_parent)
     {
@@ -914,9 +973,12 @@ static void write_map(int fd, const char *name, const char *content)
    so the payload can never create a user namespace of its own. */
 static void enter_final_user_namespace(const struct config *cfg, struct userns_files *f)
 {
-  uid_t uid = cfg->uid_set ? cfg->sandbox_uid : cfg->caller_uid;
-  gid_t gid = cfg->gid_set ? cfg->sandbox_gid : cfg->caller_gid;
-  bool nested = uid != 0 || gid != 0;
+  /* With --userns the caller's own number means nothing in the joined
+     namespace: keep the current ids unless --uid/--gid say otherwise. */
+  bool joined = cfg->userns_fd >= 0;
+  uid_t outer_uid = geteuid(), uid = cfg->uid_set ? cfg->sandbox_uid : joined ? outer_uid : cfg->caller_uid;
+  gid_t outer_gid = getegid(), gid = cfg->gid_set ? cfg->sandbox_gid : joined ? outer_gid : cfg->caller_gid;
+  bool nested = cfg->userns2_fd < 0 && (uid != outer_uid || gid != outer_gid);
   char map[64];
   int setgroups_fd, uid_fd, gid_fd;
 
@@ -925,6 +987,14 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
       if (write_all(f->limit_fd, nested ? "1" : "0", 1) < 0)
         die_errno("Can't limit user namespaces in the sandbox");
       close(f->limit_fd);
+    }
+  if (cfg->userns2_fd >= 0)
+    {
+      if (setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+        die_errno("Can't join the user namespace of --userns2 %d", cfg->userns2_fd);
+      if ((cfg->gid_set && setresgid(gid, gid, gid) < 0) || (cfg->uid_set && setresuid(uid, uid, uid) < 0))
+        die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
+      return;
     }
   if (!nested)
     return;
@@ -942,9 +1012,9 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   write_map(setgroups_fd, "self/setgroups", "deny");
-  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)gid);
+  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)outer_gid);
   write_map(gid_fd, "self/gid_map", map);
-  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)uid);
+  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)outer_uid);
   write_map(uid_fd, "self/uid_map", map);
   if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
     die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
@@ -1218,22 +1288,30 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
   die_errno("execvp %s", cfg->command[0]);
 }
 
-static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid, gid_t gid,
-                                                  int argc, char **argv, int report_fd)
+/* The setup process: cfg is parsed already (user-namespace and root mode
+   parse before the clone), or parsed here (setuid mode parses nothing before
+   the privileged start is over). */
+static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
+                                                  uid_t uid, gid_t gid, int argc, char **argv,
+                                                  int report_fd, uint64_t caller_caps)
 {
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
   struct userns_files uf;
   char *old_cwd = get_current_dir_name();
-  uint64_t caller_caps = current_permitted_caps();
   mode_t old_umask;
   bool has_reaper;
 
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  config_init(&cfg, mode, uid, gid);
-  parse_args(&cfg, argc - 1, argv + 1);
-  validate_config(&cfg);
+  if (parsed != NULL)
+    cfg = *parsed;
+  else
+    {
+      config_init(&cfg, mode, uid, gid);
+      parse_args(&cfg, argc - 1, argv + 1);
+      validate_config(&cfg);
+    }
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
@@ -1245,13 +1323,14 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
     send_report(report_fd, REPORT_FORWARD_SIGNALS, cfg.new_session);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
-  if (cfg.unshare_pid)
+  if (cfg.unshare_pid || cfg.pidns_fd >= 0)
     enter_pid_namespace(&cfg, report_fd);
   else
     report_namespaces(&cfg, getpid());
   open_userns_files(&cfg, &uf);
-  ctx.fresh_proc = cfg.unshare_pid;
+  ctx.fresh_proc = cfg.unshare_pid || cfg.pidns_fd >= 0;
   ctx.proc_fd = uf.proc_fd;
+  ctx.in_user_namespace = uses_user_namespace(&cfg);
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
     run_setup_op(&ctx, op);
@@ -1266,7 +1345,8 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
-  has_reaper = !cfg.as_pid_1 && (cfg.unshare_pid || cfg.sync_fd >= 0 || cfg.n_lock_files > 0);
+  has_reaper = !cfg.as_pid_1 &&
+               (cfg.unshare_pid || cfg.pidns_fd >= 0 || cfg.sync_fd >= 0 || cfg.n_lock_files > 0);
   if (has_reaper)
     {
       size_t n_keep = cfg.n_lock_files + 1;
@@ -1285,9 +1365,51 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   exec_payload(&cfg, has_reaper, report_fd);
 }
 
+/* --userns-block-fd: the child's maps are written by someone else, who
+   learns its pid from --info-fd; release the child when FD becomes readable. */
+static void wait_for_external_maps(pid_t child, void *arg)
+{
+  struct config *cfg = arg;
+  char info[64], byte;
+  int n = snprintf(info, sizeof info, "{\n    \"child-pid\": %d\n}\n", (int)child);
+
+  if (write_all(cfg->info_fd, info, (size_t)n) < 0 || close(cfg->info_fd) < 0)
+    die_errno("Can't write to --info-fd %d", cfg->info_fd);
+  if (RETRY_EINTR(read(cfg->userns_block_fd, &byte, 1)) < 0)
+    die_errno("Can't read --userns-block-fd %d", cfg->userns_block_fd);
+}
+
+/* Create the setup process. Only setuid mode uses privilege here. */
+static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struct config *cfg)
+{
+  if (cfg != NULL && cfg->userns_fd >= 0)
+    {
+      /* --userns: this process joins (it is not privileged in any mode that
+         allows the option) and the setup process starts there as root if it
+         can. */
+      if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
+        die_errno("Can't join the user namespace of --userns %d", cfg->userns_fd);
+      pid_t pid = fork();
+      if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+        die_errno("Can't switch ids in the user namespace of --userns");
+      return pid;
+    }
+  if (mode == MODE_ROOT && (cfg->userns_block_fd < 0))
+    return fork();
+  if (cfg != NULL && cfg->userns_block_fd >= 0)
+    {
+      cfg->info_written = true;
+      return priv_spawn_in_user_namespace(mode, uid, gid, false, wait_for_external_maps, cfg,
+                                          cfg->info_fd);
+    }
+  return priv_spawn_in_user_namespace(mode, uid, gid, true, NULL, NULL, -1);
+}
+
 int main(int argc, char **argv)
 {
   pid_t caller_pid = getppid(), pid;
+  struct config early, *parsed = NULL;
+  uint64_t caller_caps;
   enum run_mode mode;
   uid_t uid;
   gid_t gid;
@@ -1301,12 +1423,22 @@ int main(int argc, char **argv)
   mode = priv_detect_mode(&uid, &gid);
   check_kernel_version();
   signal(SIGCHLD, SIG_DFL);
+  caller_caps = current_permitted_caps();
+  if (mode != MODE_SETUID)
+    {
+      /* Nothing is privileged here, and --userns, --pidns and
+         --userns-block-fd must act before the clone. */
+      config_init(&early, mode, uid, gid);
+      parse_args(&early, argc - 1, argv + 1);
+      validate_config(&early);
+      parsed = &early;
+    }
   if (pipe2(report, O_CLOEXEC) < 0)
     die_errno("pipe2");
   /* The monitor adopts the pid-namespace init when its parent hands it over. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-  pid = mode == MODE_ROOT ? fork() : priv_spawn_in_user_namespace(mode, uid, gid);
+  pid = spawn_setup_process(mode, uid, gid, parsed);
   if (pid < 0)
     die_errno("fork");
   if (pid > 0)
@@ -1315,5 +1447,5 @@ int main(int argc, char **argv)
       return monitor(pid, report[0], caller_pid);
     }
   close(report[0]);
-  run_sandbox(mode, uid, gid, argc, argv, report[1]);
+  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps);
 }
