@@ -25,6 +25,7 @@ printf '#!/bin/sh\n' >"$tmp/other/bwrap"
 chmod +x "$tmp/bin/foil" "$tmp/bin/foilcompltestcmd" "$tmp/other/bwrap"
 ln -s foil "$tmp/bin/bwrap"
 PATH=$tmp/bin:$PATH
+export FOILCOMPLTESTVAR=1
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -78,6 +79,7 @@ offers_nothing()
 }
 
 # --- bash, on its own ------------------------------------------------------
+# shellcheck source=completions/bash/foil
 if ! . "$bash_file"; then
     echo "FAIL: could not source $bash_file"
     exit 1
@@ -86,6 +88,7 @@ fi
 [[ $(complete -p bwrap 2>/dev/null) == *"-F _foil"* ]] ||
     fail "bwrap resolving to foil is not registered"
 complete -r bwrap 2>/dev/null
+# shellcheck source=completions/bash/foil
 PATH=$tmp/other:$PATH . "$bash_file"
 complete -p bwrap >/dev/null 2>&1 && fail "a bwrap that is not foil was claimed"
 
@@ -103,7 +106,7 @@ run_bash_checks()
     offers_nothing foil --gid 1
     offers_nothing foil --setenv HOME ''
     offers_nothing foil --setup-error-status ''
-    offers HOME -- foil --unsetenv HO
+    offers FOILCOMPLTESTVAR -- foil --unsetenv FOILCOMPLTESTV
 
     # Host paths: files after --bind, directories only after --chdir.
     offers "$tmp/tree/afile" "$tmp/tree/adir" -- foil --bind "$tmp/tree/a"
@@ -144,18 +147,20 @@ run_bash_checks
 # --- bash, with stand-ins for bash-completion's helpers ------------------
 # They record how they were called, so the word that starts the command and
 # the choice of files or directories can be checked.
+# shellcheck disable=SC2034,SC2317  # read through ${!var}, called by _foil
 _command_offset() { offset_called=$1; COMPREPLY=(stub-command); }
+# shellcheck disable=SC2034,SC2317
 _filedir() { filedir_called="${1:-files}"; COMPREPLY=(stub-file); }
 
 # stub_call VARIABLE EXPECTED WORD...
 stub_call()
 {
-    local var=$1 want=$2
+    local var=$1 expect=$2
     shift 2
     checks=$((checks + 1))
     printf -v "$var" '%s' unset
     complete_words "$@"
-    [[ ${!var} == "$want" ]] || fail "'$*<TAB>': $var is '${!var}', expected '$want'"
+    [[ ${!var} == "$expect" ]] || fail "'$*<TAB>': $var is '${!var}', expected '$expect'"
 }
 stub_call offset_called 5 foil --bind /usr /usr --unshare-net ''
 stub_call offset_called 5 foil --overlay a b c ''
@@ -188,12 +193,12 @@ if [[ -r $bc ]]; then
         echo "== dirs"; t foil --chdir "$TREE/a"
         echo "== end"')
     checks=$((checks + 1))
-    want=$(printf '%s\n' "== command" foilcompltestcmd "== options" --ro-bind-try "== dirs" \
+    expected=$(printf '%s\n' "== command" foilcompltestcmd "== options" --ro-bind-try "== dirs" \
         "$tmp/tree/adir" "$tmp/tree/anotherdir" "== end")
-    [[ $out == "$want" ]] || fail "with bash-completion ($bc): got
+    [[ $out == "$expected" ]] || fail "with bash-completion ($bc): got
 $out
 expected
-$want"
+$expected"
 else
     echo "SKIP bash-completion checks: $bc not found"
 fi
@@ -227,7 +232,8 @@ while read -r opt kinds; do
         fail "$opt is missing from $zsh_file"
         continue
     fi
-    set -- $kinds
+    read -ra kind_list <<<"$kinds"
+    set -- "${kind_list[@]}"
     spec=${spec#*]}
     spec=${spec//\\:/}
     colons=${spec//[^:]/}
@@ -240,6 +246,7 @@ if [[ -n $zsh && -x $zsh ]]; then
     "$zsh" -n "$zsh_file" || fail "zsh -n $zsh_file"
     checks=$((checks + 1))
     # compinit reads the #compdef line; the function must then load cleanly.
+    # shellcheck disable=SC2016  # zsh code, expanded by zsh
     out=$(cd "$tmp" && HOME=$tmp "$zsh" -f -c '
         fpath=("${1:h}" $fpath)
         autoload -U compinit && compinit -D -u
