@@ -30,14 +30,17 @@ include seccomp.mk
 # --- tests ------------------------------------------------------------------
 include tests/tests.mk
 
-install: all
+# --- shell completions ------------------------------------------------------
+include completions/completions.mk
+
+install: all install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil || \
 	  { echo "make install: could not install foil setuid root (run as root)" >&2; exit 1; }
 	install -m 0755 seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 
-uninstall:
+uninstall: uninstall-completions
 	rm -f $(DESTDIR)$(BINDIR)/foil $(DESTDIR)$(BINDIR)/seccomp-compile
 	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 
