@@ -133,7 +133,24 @@ static void usage(FILE *out)
           "    --info-fd FD                 Write information about the running container to FD\n"
           "    --json-status-fd FD          Write container status to FD with multiple JSON objects\n"
           "    --block-fd FD                Block on FD until some data to read is available\n"
-          "    --sync-fd FD                 Keep this fd open while sandbox is running\n",
+          "    --sync-fd FD                 Keep this fd open while sandbox is running\n"
+          "    --bind-data FD DEST          Copy from FD to file which is bind-mounted on DEST\n"
+          "    --ro-bind-data FD DEST       Copy from FD to file which is readonly bind-mounted on DEST\n"
+          "    --overlay-src SRC            Read files from SRC in the following overlay\n"
+          "    --overlay RWSRC WORKDIR DEST Mount overlayfs on DEST, with RWSRC as the host path for\n"
+          "                                 writes and WORKDIR an empty directory on the same fs\n"
+          "    --tmp-overlay DEST           Mount overlayfs on DEST, with writes going to an invisible tmpfs\n"
+          "    --ro-overlay DEST            Mount overlayfs read-only on DEST\n"
+          "    --lock-file DEST             Take a lock on DEST while sandbox is running\n"
+          "    --userns FD                  Use this user namespace (cannot combine with --unshare-user)\n"
+          "    --userns2 FD                 After setup switch to this user namespace\n"
+          "    --pidns FD                   Use this pid namespace\n"
+          "    --userns-block-fd FD         Block on FD until the user namespace is ready\n"
+          "    --exec-label LABEL           Exec label for the sandbox\n"
+          "    --file-label LABEL           File label for temporary sandbox content\n"
+          "    --keep-fd FD                 (foil) Pass FD on to COMMAND (others are closed)\n"
+          "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
+          "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
           prog_name);
 }
 
