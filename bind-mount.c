@@ -165,13 +165,33 @@ static int new_fs_mount(const char *fstype, const char *const *options, unsigned
   return mnt;
 }
 
+/* --file-label: the SELinux context of every tmpfs foil mounts. */
+static const char *tmpfs_context;
+
+void set_file_label(const char *label)
+{
+  tmpfs_context = label;
+}
+
 static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
 {
   char mode_str[16], size_str[32];
-  const char *opts[] = { "mode", mode_str, size ? "size" : NULL, size_str, NULL };
+  const char *opts[7] = { "mode", mode_str, NULL };
+  int n = 2;
 
   snprintf(mode_str, sizeof mode_str, "0%o", (unsigned)mode);
   snprintf(size_str, sizeof size_str, "%llu", size);
+  if (size)
+    {
+      opts[n++] = "size";
+      opts[n++] = size_str;
+    }
+  if (tmpfs_context)
+    {
+      opts[n++] = "context";
+      opts[n++] = tmpfs_context;
+    }
+  opts[n] = NULL;
   return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
 }
 

@@ -25,6 +25,9 @@ void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op);
 /* pivot_root into the new root and detach the host's root for good. */
 void pivot_into_new_root(struct mount_ctx *ctx);
 
+/* --file-label: SELinux context for the tmpfs mounts foil makes. */
+void set_file_label(const char *label);
+
 /* Exposed for unit tests: open (creating missing directories with mode 0755)
    the directory REL inside the root; -1 with errno on failure. */
 int open_or_create_dir_in_root(int root_fd, const char *rel);
