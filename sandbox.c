@@ -734,6 +734,7 @@ enum report_type {
   REPORT_EXEC,                /* the payload is about to be exec'd */
   REPORT_EXEC_FAILED,
   REPORT_FORWARD_SIGNALS,     /* value: 1 if terminal signals are forwarded too */
+  REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
 };
 
 struct report {
@@ -931,6 +932,9 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
         die_errno("Can't drop capabilities");
       _exit(0);
     }
+  /* Our parent writes --info-fd; our copy must not keep its reader waiting. */
+  if (cfg->info_fd >= 0)
+    close(cfg->info_fd);
   if (cfg->die_with_parent)
     {
       /* A death signal set now would fire when our parent hands us over to
@@ -1207,6 +1211,8 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
         json_fd = r.value;
       else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
         exec_ok = r.type == REPORT_EXEC;
+      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
+        close(r.value);
     }
   close(report_fd);
   for (;;)
@@ -1338,6 +1344,9 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
   if (cfg.forward_signals)
     send_report(report_fd, REPORT_FORWARD_SIGNALS, cfg.new_session);
+  /* The monitor's copy of --info-fd would hide the end of file its reader waits for. */
+  if (cfg.info_fd >= 0 && !cfg.info_written)
+    send_report(report_fd, REPORT_CLOSE_FD, cfg.info_fd);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
   if (cfg.unshare_pid || cfg.pidns_fd >= 0)
