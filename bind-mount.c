@@ -36,13 +36,11 @@ static int resolve_in_root(int root_fd, const char *rel, int flags)
     .flags = (unsigned long long)(O_PATH | O_CLOEXEC | flags),
     .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
   };
-  int fd;
-
   /* The kernel answers EAGAIN when a rename or mount anywhere on the system
      raced with a ".." step; that is a reason to try again, not to fail. */
   for (int attempt = 0;; attempt++)
     {
-      fd = (int)RETRY_EINTR(syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how));
+      int fd = (int)RETRY_EINTR(syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how));
       if (fd >= 0 || errno != EAGAIN || attempt == 1000)
         return fd;
     }
