@@ -1281,7 +1281,8 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
      there is no pid 1 to hold it); the report pipe is close-on-exec. */
   {
     int *keep = xcalloc(cfg->n_keep_fds + 2, sizeof(int));
-    memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
+    if (cfg->n_keep_fds > 0)
+      memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
     keep[cfg->n_keep_fds] = report_fd;
     keep[cfg->n_keep_fds + 1] = has_reaper ? -1 : cfg->sync_fd;
     close_fds_except(keep, cfg->n_keep_fds + 2);
