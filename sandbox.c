@@ -1291,25 +1291,19 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
   if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
     die_errno("--exec-label %s", cfg->exec_label);
   load_seccomp_programs(cfg);
-  if (cfg->argv0 != NULL)
-    {
-      const char *file = cfg->command[0];
-      cfg->command[0] = (char *)cfg->argv0;
-      send_report(report_fd, REPORT_EXEC, 0);
-      execvp(file, cfg->command);
-      cfg->command[0] = (char *)file;
-    }
-  else
-    {
-      send_report(report_fd, REPORT_EXEC, 0);
-      execvp(cfg->command[0], cfg->command);
-    }
   {
-    int saved = errno;
+    char *file = cfg->command[0];
+    int saved;
+
+    if (cfg->argv0 != NULL)
+      cfg->command[0] = (char *)cfg->argv0;
+    send_report(report_fd, REPORT_EXEC, 0);
+    execvp(file, cfg->command);
+    saved = errno;
     send_report(report_fd, REPORT_EXEC_FAILED, 0);
     errno = saved;
+    die_errno("execvp %s", file);
   }
-  die_errno("execvp %s", cfg->command[0]);
 }
 
 /* The setup process: cfg is parsed already (user-namespace and root mode
