@@ -46,7 +46,7 @@ static int resolve_in_root(int root_fd, const char *rel, int flags)
     }
 }
 
-int open_or_create_dir_in_root(int root_fd, const char *rel)
+int open_or_create_dir_in_root(int root_fd, const char *rel, mode_t mode)
 {
   char *prefix;
   int parent, fd = resolve_in_root(root_fd, rel, O_DIRECTORY);
@@ -66,7 +66,8 @@ int open_or_create_dir_in_root(int root_fd, const char *rel)
       name = strrchr(prefix, '/');
       name = name ? name + 1 : prefix;
       fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
-      if (fd < 0 && errno == ENOENT && mkdirat(parent, name, 0755) == 0)
+      /* Setup runs with umask 0, so MODE is the directory's mode. */
+      if (fd < 0 && errno == ENOENT && mkdirat(parent, name, mode) == 0)
         fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
       close(parent);
       parent = fd;
@@ -81,10 +82,23 @@ int open_or_create_dir_in_root(int root_fd, const char *rel)
 
 enum dest_kind { DEST_EXISTING, DEST_DIR, DEST_FILE };
 
+/* bwrap's rule for directories created on the way to a destination: 0700,
+   plus r-x for group and others where the operation's mode gives them any
+   access; 0700 for operations without a mode (binds, --symlink, --proc...). */
+static mode_t parent_mode(const struct setup_op *op)
+{
+  bool has_mode = op->type == OP_DIR || op->type == OP_FILE || op->type == OP_TMPFS ||
+                  op->type == OP_BIND_DATA;
+  mode_t p = has_mode ? op->perms : 0;
+
+  return 0700 | ((p & 070) ? 050 : 0) | ((p & 07) ? 05 : 0);
+}
+
 /* Open DEST (inside the new root) as an O_PATH fd, creating a directory or an
    empty 0444 file as the mount point when it is missing. */
-static int open_dest(struct mount_ctx *ctx, const char *dest, enum dest_kind kind)
+static int open_dest(struct mount_ctx *ctx, const struct setup_op *op, enum dest_kind kind)
 {
+  const char *dest = op->dest;
   char *rel = path_relative_to_root(dest), *parent_rel, *leaf;
   int parent, fd;
 
@@ -92,7 +106,7 @@ static int open_dest(struct mount_ctx *ctx, const char *dest, enum dest_kind kin
   if (fd >= 0 || errno != ENOENT || kind == DEST_EXISTING)
     goto out;
   path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", dest);
   if (kind == DEST_DIR)
@@ -276,13 +290,13 @@ static void op_bind(struct mount_ctx *ctx, const struct setup_op *op)
   if (op->flags & BIND_READONLY)
     attrs |= MOUNT_ATTR_RDONLY;
   set_attrs(tree, attrs, true, "Can't set mount flags of bind from", op->source);
-  attach(ctx, tree, open_dest(ctx, op->dest, S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE),
+  attach(ctx, tree, open_dest(ctx, op, S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE),
          op->dest, "Can't bind mount on");
 }
 
 static void op_remount_ro(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+  int fd = open_dest(ctx, op, DEST_EXISTING);
 
   set_attrs(fd, MOUNT_ATTR_RDONLY, false, "Can't remount readonly on", op->dest);
   close(fd);
@@ -328,7 +342,7 @@ static void op_proc(struct mount_ctx *ctx, const struct setup_op *op)
   keep = dup(mnt);
   if (keep < 0)
     die_errno("dup");
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount proc on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount proc on");
   cover_proc_paths(keep);
   close(keep);
 }
@@ -373,7 +387,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
   dev_fd = dup(mnt);
   if (dev_fd < 0)
     die_errno("dup");
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
   for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
     {
       snprintf(host_path, sizeof host_path, "/dev/%s", nodes[i]);
@@ -396,14 +410,14 @@ static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int mnt = new_tmpfs(op->perms, op->size, op->dest);
 
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
 }
 
 static void op_mqueue(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int mnt = new_fs_mount("mqueue", NULL, 0, op->dest);
 
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount mqueue on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount mqueue on");
 }
 
 /* Reach an O_PATH fd's inode by path: chmod has no fd-only form for O_PATH. */
@@ -424,9 +438,19 @@ static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
   /* An existing directory keeps its mode; a new one gets --perms (0755). */
   if (fd < 0 && errno == ENOENT)
     {
-      fd = open_or_create_dir_in_root(ctx->root_fd, rel);
-      if (fd >= 0 && op->perms != 0755)
+      char *parent_rel, *leaf;
+
+      path_split_leaf(rel, &parent_rel, &leaf);
+      fd = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
+      if (fd >= 0)
+        {
+          close(fd);
+          fd = open_or_create_dir_in_root(ctx->root_fd, rel, op->perms & 0777);
+        }
+      if (fd >= 0 && op->perms != (op->perms & 0777))
         chmod_fd(ctx, fd, op->perms, op->dest);
+      free(parent_rel);
+      free(leaf);
     }
   if (fd < 0)
     die_errno("Can't mkdir %s", op->dest);
@@ -442,7 +466,7 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
   path_split_leaf(rel, &parent_rel, &leaf);
   if (*leaf == '\0')
     die("Can't make symlink at %s: it is the root", op->dest);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", op->dest);
   if (symlinkat(op->source, parent, leaf) < 0)
@@ -468,7 +492,7 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_chmod(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+  int fd = open_dest(ctx, op, DEST_EXISTING);
 
   chmod_fd(ctx, fd, op->perms, op->dest);
   close(fd);
@@ -492,7 +516,7 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   int parent, fd;
 
   path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", op->dest);
   /* O_NOFOLLOW: a symlink at the destination is refused, never followed. */
@@ -568,7 +592,7 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
     die_errno("Can't bind the data for %s", op->dest);
   set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((op->flags & BIND_READONLY) ? MOUNT_ATTR_RDONLY : 0),
             false, "Can't set mount flags for", op->dest);
-  attach(ctx, tree, open_dest(ctx, op->dest, DEST_FILE), op->dest, "Can't bind mount on");
+  attach(ctx, tree, open_dest(ctx, op, DEST_FILE), op->dest, "Can't bind mount on");
 }
 
 static void overlay_set(int fs, const char *key, const char *value, const char *dest)
@@ -618,7 +642,7 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
   if (mnt < 0)
     die_errno("Can't mount overlay on %s", op->dest);
   close(fs);
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount overlay on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount overlay on");
 }
 
 typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);

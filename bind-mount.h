@@ -28,8 +28,8 @@ void pivot_into_new_root(struct mount_ctx *ctx);
 /* --file-label: SELinux context for the tmpfs mounts foil makes. */
 void set_file_label(const char *label);
 
-/* Exposed for unit tests: open (creating missing directories with mode 0755)
+/* Exposed for unit tests: open (creating missing directories with MODE)
    the directory REL inside the root; -1 with errno on failure. */
-int open_or_create_dir_in_root(int root_fd, const char *rel);
+int open_or_create_dir_in_root(int root_fd, const char *rel, mode_t mode);
 
 #endif

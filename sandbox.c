@@ -426,8 +426,12 @@ static void opt_bind_data(struct config *c, const char *o, char **a)
 }
 static void opt_keep_fd(struct config *c, const char *o, char **a)
 {
+  int fd = parse_fd_arg(o, a[0]);
+
+  if (fcntl(fd, F_GETFD) < 0)
+    die_errno("--keep-fd %d", fd);
   c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
-  c->keep_fds[c->n_keep_fds++] = parse_fd_arg(o, a[0]);
+  c->keep_fds[c->n_keep_fds++] = fd;
 }
 static void opt_lock_file(struct config *c, const char *o, char **a)
 {
@@ -596,6 +600,7 @@ struct word_list {
   char **words;
   bool *from_file;
   int count;
+  int total;      /* every word seen, "--args FD" included, for the limit */
 };
 
 /* Replace "--args FD" at position i by the NUL-separated words read from FD. */
@@ -610,7 +615,8 @@ static void splice_args_file(struct word_list *wl, int i)
   close(fd);
   for (p = data; p < data + len; p += strlen(p) + 1)
     n++;
-  if (wl->count - 2 + n > MAX_ARGS)
+  wl->total += n;
+  if (wl->total > MAX_ARGS)
     die("Exceeded maximum number of arguments %d", MAX_ARGS);
   wl->words = xrealloc(wl->words, sizeof(char *) * (size_t)(wl->count - 2 + n + 1));
   wl->from_file = xrealloc(wl->from_file, sizeof(bool) * (size_t)(wl->count - 2 + n + 1));
@@ -644,7 +650,7 @@ static void check_modifiers_used(const struct config *cfg)
 void parse_args(struct config *cfg, int argc, char **argv)
 {
   struct word_list wl = { xcalloc((size_t)argc + 1, sizeof(char *)),
-                          xcalloc((size_t)argc + 1, sizeof(bool)), argc };
+                          xcalloc((size_t)argc + 1, sizeof(bool)), argc, argc };
   int i = 0;
 
   if (argc > MAX_ARGS)

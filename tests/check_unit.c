@@ -400,9 +400,9 @@ START_TEST(open_or_create_dir_stays_in_root)
   ck_assert_int_ge(root_fd, 0);
 
   /* A symlink whose target is missing inside the root is refused, not followed out. */
-  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  fd = open_or_create_dir_in_root(root_fd, "abs/created", 0755);
   ck_assert_int_lt(fd, 0);
-  fd = open_or_create_dir_in_root(root_fd, "dotdot/tmp/x/y");
+  fd = open_or_create_dir_in_root(root_fd, "dotdot/tmp/x/y", 0755);
   ck_assert_int_ge(fd, 0);
   close(fd);
   snprintf(path, sizeof path, "%s/created", outside);
@@ -410,7 +410,7 @@ START_TEST(open_or_create_dir_stays_in_root)
   /* Once the link's target exists inside the root, it is followed there. */
   snprintf(path, sizeof path, "mkdir -p '%s%s'", root, outside);
   ck_assert_int_eq(system(path), 0);
-  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  fd = open_or_create_dir_in_root(root_fd, "abs/created", 0755);
   ck_assert_int_ge(fd, 0);
   close(fd);
   snprintf(path, sizeof path, "%s/created", outside);
