@@ -150,8 +150,10 @@ static void die_clone_failed(void)
   die_errno("Creating a new user namespace failed");
 }
 
-/* In the child: become id 0 of the new namespace (the caller outside). */
-static void become_namespace_root(int go_fd)
+/* In the child: become id 0 of the new namespace (the caller outside). With
+   maps written by someone else (--userns-block-fd), 0 may be unmapped: then
+   keep the mapped ids; the capabilities of the namespace stay either way. */
+static void become_namespace_root(int go_fd, bool own_maps)
 {
   char byte;
 
@@ -160,8 +162,12 @@ static void become_namespace_root(int go_fd)
   close(go_fd);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-    die_errno("Can't become root of the sandbox's user namespace (uid and gid 0 must be mapped)");
+  if (setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0)
+    return;
+  if (own_maps || errno != EINVAL)
+    die_errno("Can't become root of the sandbox's user namespace");
+  if (geteuid() == (uid_t)-1 || geteuid() == 65534)
+    die("--userns-block-fd: the caller's uid is not mapped in the sandbox's user namespace");
 }
 
 pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, bool write_maps,
@@ -183,7 +189,7 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, boo
       if (close_in_child >= 0)
         close(close_in_child);
       close(go[1]);
-      become_namespace_root(go[0]);
+      become_namespace_root(go[0], write_maps);
       return 0;
     }
   close(go[0]);

@@ -721,8 +721,6 @@ void validate_config(struct config *cfg)
     die("--userns-block-fd requires --unshare-user");
   if (cfg->userns2_fd >= 0 && cfg->disable_userns)
     die("--userns2 is not compatible with --disable-userns");
-  if (cfg->pidns_fd >= 0 && cfg->unshare_pid)
-    die("--pidns combined with --unshare-pid is not supported by this version of foil");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
     die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
@@ -869,35 +867,55 @@ static int capset_to(uint64_t caps)
   return (int)syscall(SYS_capset, &hdr, d);
 }
 
+static void close_fds_except(int *keep, size_t n);
+static void install_signal_forwarding(bool from_terminal_too);
+static volatile sig_atomic_t forward_to_pid;
+
+struct namespace_ids {
+  unsigned long long ino[6];   /* 0: not reported */
+};
+
+static const char *const ns_keys[6] = { "cgroup", "ipc", "mnt", "net", "pid", "uts" };
+
+/* Read through an fd to the host's /proc opened earlier: once the pid-1
+   child has done pivot_root, so have we (pivot_root moves every process of
+   the mount namespace), and "/proc" means the sandbox's. */
+static void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids)
+{
+  static const char *const files[6] = { "cgroup", "ipc", "mnt", "net", "pid_for_children", "uts" };
+  const bool used[6] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc, true,
+                         cfg->unshare_net, cfg->unshare_pid, cfg->unshare_uts };
+  char path[64];
+
+  for (int i = 0; i < 6; i++)
+    {
+      struct stat st;
+
+      snprintf(path, sizeof path, "self/ns/%s", files[i]);
+      ids->ino[i] = used[i] && fstatat(proc_fd, path, &st, 0) == 0 ? (unsigned long long)st.st_ino : 0;
+    }
+}
+
 /* "child-pid" and the inode of every namespace foil created (not the user
    namespace), as bwrap writes them: pretty for --info-fd, one line for
    --json-status-fd. */
-static void report_namespaces(const struct config *cfg, pid_t child_pid)
+static void report_namespaces(const struct config *cfg, pid_t child_pid, const struct namespace_ids *ids)
 {
-  static const struct { const char *key, *file; } ns[] = {
-    { "cgroup", "cgroup" }, { "ipc", "ipc" }, { "mnt", "mnt" },
-    { "net", "net" }, { "pid", "pid_for_children" }, { "uts", "uts" },
-  };
-  const bool used[] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc, true,
-                        cfg->unshare_net, cfg->unshare_pid, cfg->unshare_uts };
-  char info[1024], line[1024], path[64];
+  char info[1024], line[1024];
   int ni, nl;
 
   if (cfg->info_fd < 0 && cfg->json_status_fd < 0)
     return;
   ni = snprintf(info, sizeof info, "{\n    \"child-pid\": %d", (int)child_pid);
   nl = snprintf(line, sizeof line, "{ \"child-pid\": %d", (int)child_pid);
-  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+  for (int i = 0; i < 6; i++)
     {
-      struct stat st;
-
-      snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i].file);
-      if (!used[i] || stat(path, &st) < 0)
+      if (ids->ino[i] == 0)
         continue;
-      ni += snprintf(info + ni, sizeof info - (size_t)ni, ",\n    \"%s-namespace\": %llu", ns[i].key,
-                     (unsigned long long)st.st_ino);
-      nl += snprintf(line + nl, sizeof line - (size_t)nl, ", \"%s-namespace\": %llu", ns[i].key,
-                     (unsigned long long)st.st_ino);
+      ni += snprintf(info + ni, sizeof info - (size_t)ni, ",\n    \"%s-namespace\": %llu", ns_keys[i],
+                     ids->ino[i]);
+      nl += snprintf(line + nl, sizeof line - (size_t)nl, ", \"%s-namespace\": %llu", ns_keys[i],
+                     ids->ino[i]);
     }
   ni += snprintf(info + ni, sizeof info - (size_t)ni, "\n}\n");
   nl += snprintf(line + nl, sizeof line - (size_t)nl, " }\n");
@@ -910,14 +928,62 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid)
 
 /* A new pid namespace only applies to children: fork the future pid 1, tell
    the monitor (a subreaper) to wait for it instead, and leave. */
-static void enter_pid_namespace(struct config *cfg, int report_fd)
+/* --pidns with --unshare-pid: a pid namespace can only be created from
+   inside the joined one, so a small waiter lives there, unshares, forks the
+   sandbox's pid 1, reports, and then only waits for it and passes its status
+   on (the monitor, in another pid namespace, cannot adopt it). */
+static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int proc_fd)
 {
+  struct namespace_ids ids;
+  char self[32];
+  ssize_t n;
+  int status;
+  pid_t child;
+
+  if (unshare(CLONE_NEWPID) < 0)
+    die_errno("Can't create a pid namespace inside --pidns %d", cfg->pidns_fd);
+  n = readlinkat(proc_fd, "self", self, sizeof self - 1);
+  if (n <= 0)
+    die_errno("Can't read our pid");
+  self[n] = '\0';
+  child = fork();
+  if (child < 0)
+    die_errno("Can't fork into the pid namespace");
+  if (child == 0)
+    {
+      if (cfg->info_fd >= 0)
+        close(cfg->info_fd);
+      if (cfg->die_with_parent)
+        die_with_parent_now(0);
+      return;
+    }
+  collect_namespace_ids(cfg, proc_fd, &ids);
+  report_namespaces(cfg, (pid_t)atoi(self), &ids);
+  close_fds_except(NULL, 0);
+  if (capset_to(0) < 0)
+    die_errno("Can't drop capabilities");
+  if (cfg->forward_signals)
+    {
+      forward_to_pid = child;
+      install_signal_forwarding(true);
+    }
+  while (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
+    _exit(1);
+  _exit(exit_status_of(status));
+}
+
+/* A new pid namespace only applies to children: fork the future pid 1, tell
+   the monitor (a subreaper) to wait for it instead, and leave. */
+static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
+{
+  bool nested = cfg->pidns_fd >= 0 && cfg->unshare_pid;
   int self_fd = -1, monitor_fd = -1;
+  struct namespace_ids ids;
   pid_t pid;
 
   if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
     die_errno("Can't join the pid namespace of --pidns %d", cfg->pidns_fd);
-  if (cfg->unshare_pid && unshare(CLONE_NEWPID) < 0)
+  if (cfg->unshare_pid && !nested && unshare(CLONE_NEWPID) < 0)
     die_errno("Can't create a pid namespace");
   if (cfg->die_with_parent)
     {
@@ -931,7 +997,12 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
     die_errno("Can't fork into the pid namespace");
   if (pid > 0)
     {
-      report_namespaces(cfg, pid);
+      /* pid_for_children has an inode only once the child exists. */
+      if (!nested)
+        {
+          collect_namespace_ids(cfg, proc_fd, &ids);
+          report_namespaces(cfg, pid, &ids);
+        }
       send_report(report_fd, REPORT_MAIN_PID, pid);
       /* Until the monitor reaps it, a zombie still shows its capabilities. */
       if (capset_to(0) < 0)
@@ -939,7 +1010,7 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
       _exit(0);
     }
   /* Our parent writes --info-fd; our copy must not keep its reader waiting. */
-  if (cfg->info_fd >= 0)
+  if (cfg->info_fd >= 0 && !nested)
     close(cfg->info_fd);
   if (cfg->die_with_parent)
     {
@@ -953,6 +1024,8 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
       close(self_fd);
       close(monitor_fd);
     }
+  if (nested)
+    run_nested_pid_waiter(cfg, report_fd, proc_fd);
 }
 
 struct userns_files {
@@ -1131,7 +1204,8 @@ static void close_fds_except(int *keep, size_t n)
 {
   unsigned first = 3;
 
-  qsort(keep, n, sizeof *keep, compare_ints);
+  if (n > 0)
+    qsort(keep, n, sizeof *keep, compare_ints);
   for (size_t i = 0; i < n; i++)
     {
       if (keep[i] < (int)first)
@@ -1160,7 +1234,6 @@ static void take_lock_files(const struct config *cfg, int *fds)
     }
 }
 
-static volatile sig_atomic_t forward_to_pid;
 static bool forward_terminal_signals;
 
 /* Signals sent to foil with kill() are passed on; signals from the terminal
@@ -1350,11 +1423,15 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
     send_report(report_fd, REPORT_CLOSE_FD, cfg.info_fd);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
-  if (cfg.unshare_pid || cfg.pidns_fd >= 0)
-    enter_pid_namespace(&cfg, report_fd);
-  else
-    report_namespaces(&cfg, getpid());
   open_userns_files(&cfg, &uf);
+  if (cfg.unshare_pid || cfg.pidns_fd >= 0)
+    enter_pid_namespace(&cfg, report_fd, uf.proc_fd);
+  else
+    {
+      struct namespace_ids ids;
+      collect_namespace_ids(&cfg, uf.proc_fd, &ids);
+      report_namespaces(&cfg, getpid(), &ids);
+    }
   ctx.fresh_proc = cfg.unshare_pid || cfg.pidns_fd >= 0;
   ctx.proc_fd = uf.proc_fd;
   ctx.in_user_namespace = uses_user_namespace(&cfg);

@@ -217,7 +217,6 @@ static char *const bad_lines[][6] = {
   { "--overlay-src", "/a", "--ro-overlay", "/m", "x" },
   { "--overlay-src", "/a", "x" },
   { "--tmp-overlay", "/m", "x" },
-  { "--unshare-pid", "--pidns", "3", "x" },
   { "--unshare-pid", "--as-pid-1", "--lock-file", "/l", "x" },
   { "--userns-block-fd", "3", "x" },
   { "" },
