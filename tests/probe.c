@@ -601,7 +601,14 @@ static int run_one(int argc, char **argv)
             pause();
     } else if (!strcmp(c, "wait-stdin"))
         cmd_wait_stdin();
-    else if (!strcmp(c, "argv0"))
+    else if (!strcmp(c, "size")) {
+        NEED(1);
+        struct stat st;
+        if (stat(argv[1], &st) == 0)
+            printf("size %s: ok %lld\n", argv[1], (long long)st.st_size);
+        else
+            report("size", argv[1], -1);
+    } else if (!strcmp(c, "argv0"))
         printf("argv0: %s\n", own_argv0);
     else if (!strcmp(c, "statfs")) {
         NEED(1);

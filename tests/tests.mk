@@ -11,7 +11,7 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
-INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/harness.c
+INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
 INTEGRATION_HDRS := tests/harness.h tests/suites.h
 TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
