@@ -36,10 +36,17 @@ static int resolve_in_root(int root_fd, const char *rel, int flags)
     .flags = (unsigned long long)(O_PATH | O_CLOEXEC | flags),
     .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
   };
-  return (int)RETRY_EINTR(syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how));
+  /* The kernel answers EAGAIN when a rename or mount anywhere on the system
+     raced with a ".." step; that is a reason to try again, not to fail. */
+  for (int attempt = 0;; attempt++)
+    {
+      int fd = (int)RETRY_EINTR(syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how));
+      if (fd >= 0 || errno != EAGAIN || attempt == 1000)
+        return fd;
+    }
 }
 
-int open_or_create_dir_in_root(int root_fd, const char *rel)
+int open_or_create_dir_in_root(int root_fd, const char *rel, mode_t mode)
 {
   char *prefix;
   int parent, fd = resolve_in_root(root_fd, rel, O_DIRECTORY);
@@ -59,7 +66,8 @@ int open_or_create_dir_in_root(int root_fd, const char *rel)
       name = strrchr(prefix, '/');
       name = name ? name + 1 : prefix;
       fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
-      if (fd < 0 && errno == ENOENT && mkdirat(parent, name, 0755) == 0)
+      /* Setup runs with umask 0, so MODE is the directory's mode. */
+      if (fd < 0 && errno == ENOENT && mkdirat(parent, name, mode) == 0)
         fd = resolve_in_root(root_fd, prefix, O_DIRECTORY);
       close(parent);
       parent = fd;
@@ -74,10 +82,23 @@ int open_or_create_dir_in_root(int root_fd, const char *rel)
 
 enum dest_kind { DEST_EXISTING, DEST_DIR, DEST_FILE };
 
+/* bwrap's rule for directories created on the way to a destination: 0700,
+   plus r-x for group and others where the operation's mode gives them any
+   access; 0700 for operations without a mode (binds, --symlink, --proc...). */
+static mode_t parent_mode(const struct setup_op *op)
+{
+  bool has_mode = op->type == OP_DIR || op->type == OP_FILE || op->type == OP_TMPFS ||
+                  op->type == OP_BIND_DATA;
+  mode_t p = has_mode ? op->perms : 0;
+
+  return 0700 | ((p & 070) ? 050 : 0) | ((p & 07) ? 05 : 0);
+}
+
 /* Open DEST (inside the new root) as an O_PATH fd, creating a directory or an
    empty 0444 file as the mount point when it is missing. */
-static int open_dest(struct mount_ctx *ctx, const char *dest, enum dest_kind kind)
+static int open_dest(struct mount_ctx *ctx, const struct setup_op *op, enum dest_kind kind)
 {
+  const char *dest = op->dest;
   char *rel = path_relative_to_root(dest), *parent_rel, *leaf;
   int parent, fd;
 
@@ -85,7 +106,7 @@ static int open_dest(struct mount_ctx *ctx, const char *dest, enum dest_kind kin
   if (fd >= 0 || errno != ENOENT || kind == DEST_EXISTING)
     goto out;
   path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", dest);
   if (kind == DEST_DIR)
@@ -165,13 +186,33 @@ static int new_fs_mount(const char *fstype, const char *const *options, unsigned
   return mnt;
 }
 
+/* --file-label: the SELinux context of every tmpfs foil mounts. */
+static const char *tmpfs_context;
+
+void set_file_label(const char *label)
+{
+  tmpfs_context = label;
+}
+
 static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
 {
   char mode_str[16], size_str[32];
-  const char *opts[] = { "mode", mode_str, size ? "size" : NULL, size_str, NULL };
+  const char *opts[7] = { "mode", mode_str, NULL };
+  int n = 2;
 
   snprintf(mode_str, sizeof mode_str, "0%o", (unsigned)mode);
   snprintf(size_str, sizeof size_str, "%llu", size);
+  if (size)
+    {
+      opts[n++] = "size";
+      opts[n++] = size_str;
+    }
+  if (tmpfs_context)
+    {
+      opts[n++] = "context";
+      opts[n++] = tmpfs_context;
+    }
+  opts[n] = NULL;
   return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
 }
 
@@ -184,6 +225,10 @@ void new_root_create(struct mount_ctx *ctx)
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
   ctx->root_fd = new_tmpfs(0755, 0, "/");
+  ctx->base_fd = dup(ctx->root_fd);
+  if (ctx->base_fd < 0)
+    die_errno("dup");
+  ctx->scratch_fd = -1;
   /* A recursive bind of a host path above it (--bind / /) must not copy the
      new root into itself. */
   if (mount_setattr(ctx->root_fd, "", AT_EMPTY_PATH, &unbindable, sizeof unbindable) < 0)
@@ -245,13 +290,13 @@ static void op_bind(struct mount_ctx *ctx, const struct setup_op *op)
   if (op->flags & BIND_READONLY)
     attrs |= MOUNT_ATTR_RDONLY;
   set_attrs(tree, attrs, true, "Can't set mount flags of bind from", op->source);
-  attach(ctx, tree, open_dest(ctx, op->dest, S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE),
+  attach(ctx, tree, open_dest(ctx, op, S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE),
          op->dest, "Can't bind mount on");
 }
 
 static void op_remount_ro(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+  int fd = open_dest(ctx, op, DEST_EXISTING);
 
   set_attrs(fd, MOUNT_ATTR_RDONLY, false, "Can't remount readonly on", op->dest);
   close(fd);
@@ -297,7 +342,7 @@ static void op_proc(struct mount_ctx *ctx, const struct setup_op *op)
   keep = dup(mnt);
   if (keep < 0)
     die_errno("dup");
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount proc on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount proc on");
   cover_proc_paths(keep);
   close(keep);
 }
@@ -342,7 +387,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
   dev_fd = dup(mnt);
   if (dev_fd < 0)
     die_errno("dup");
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
   for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
     {
       snprintf(host_path, sizeof host_path, "/dev/%s", nodes[i]);
@@ -365,14 +410,14 @@ static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int mnt = new_tmpfs(op->perms, op->size, op->dest);
 
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount tmpfs on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
 }
 
 static void op_mqueue(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int mnt = new_fs_mount("mqueue", NULL, 0, op->dest);
 
-  attach(ctx, mnt, open_dest(ctx, op->dest, DEST_DIR), op->dest, "Can't mount mqueue on");
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount mqueue on");
 }
 
 /* Reach an O_PATH fd's inode by path: chmod has no fd-only form for O_PATH. */
@@ -393,9 +438,19 @@ static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
   /* An existing directory keeps its mode; a new one gets --perms (0755). */
   if (fd < 0 && errno == ENOENT)
     {
-      fd = open_or_create_dir_in_root(ctx->root_fd, rel);
-      if (fd >= 0 && op->perms != 0755)
+      char *parent_rel, *leaf;
+
+      path_split_leaf(rel, &parent_rel, &leaf);
+      fd = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
+      if (fd >= 0)
+        {
+          close(fd);
+          fd = open_or_create_dir_in_root(ctx->root_fd, rel, op->perms & 0777);
+        }
+      if (fd >= 0 && op->perms != (op->perms & 0777))
         chmod_fd(ctx, fd, op->perms, op->dest);
+      free(parent_rel);
+      free(leaf);
     }
   if (fd < 0)
     die_errno("Can't mkdir %s", op->dest);
@@ -411,7 +466,7 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
   path_split_leaf(rel, &parent_rel, &leaf);
   if (*leaf == '\0')
     die("Can't make symlink at %s: it is the root", op->dest);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", op->dest);
   if (symlinkat(op->source, parent, leaf) < 0)
@@ -437,7 +492,7 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_chmod(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int fd = open_dest(ctx, op->dest, DEST_EXISTING);
+  int fd = open_dest(ctx, op, DEST_EXISTING);
 
   chmod_fd(ctx, fd, op->perms, op->dest);
   close(fd);
@@ -461,7 +516,7 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   int parent, fd;
 
   path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
   if (parent < 0)
     die_errno("Can't create parent directories of %s", op->dest);
   /* O_NOFOLLOW: a symlink at the destination is refused, never followed. */
@@ -478,13 +533,125 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   free(leaf);
 }
 
+/* --bind-data needs files to bind from, and the root tmpfs is unbindable:
+   they live on a private scratch tmpfs attached under a fresh directory of
+   the root tmpfs, and detached (directory removed) before pivot_root. */
+static int scratch_mount(struct mount_ctx *ctx)
+{
+  for (unsigned i = 0; ctx->scratch_fd < 0; i++)
+    {
+      snprintf(ctx->scratch_name, sizeof ctx->scratch_name, ".foil-scratch-%u", i);
+      if (mkdirat(ctx->base_fd, ctx->scratch_name, 0700) < 0)
+        {
+          if (errno == EEXIST)
+            continue;
+          die_errno("Can't create a scratch directory for --bind-data");
+        }
+      ctx->scratch_fd = new_tmpfs(0700, 0, "--bind-data");
+      if (move_mount(ctx->scratch_fd, "", ctx->base_fd, ctx->scratch_name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        die_errno("Can't mount a scratch tmpfs for --bind-data");
+    }
+  return ctx->scratch_fd;
+}
+
+static void scratch_remove(struct mount_ctx *ctx)
+{
+  char path[64];
+
+  if (ctx->scratch_fd < 0)
+    return;
+  /* umount2 takes no dirfd: name the mount through our own fd to it. */
+  snprintf(path, sizeof path, "/proc/self/fd/%d", ctx->scratch_fd);
+  if (umount2(path, MNT_DETACH) < 0)
+    die_errno("Can't detach the scratch tmpfs");
+  close(ctx->scratch_fd);
+  ctx->scratch_fd = -1;
+  if (unlinkat(ctx->base_fd, ctx->scratch_name, AT_REMOVEDIR) < 0)
+    die_errno("Can't remove the scratch directory");
+}
+
+/* --bind-data, --ro-bind-data: copy FD into a file on the scratch tmpfs and
+   bind that file onto DEST; no other path leads to it once the scratch tmpfs
+   is detached. */
+static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char name[32];
+  int scratch = scratch_mount(ctx), fd, tree;
+
+  snprintf(name, sizeof name, "%u", ctx->scratch_files++);
+  fd = openat(scratch, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, op->perms);
+  if (fd < 0)
+    die_errno("Can't create the data file for %s", op->dest);
+  copy_fd_to(op->fd, fd, op->dest);
+  if (fchmod(fd, op->perms) < 0)
+    die_errno("Can't chmod the data file for %s", op->dest);
+  close(op->fd);
+  close(fd);
+  tree = open_tree(scratch, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    die_errno("Can't bind the data for %s", op->dest);
+  set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ((op->flags & BIND_READONLY) ? MOUNT_ATTR_RDONLY : 0),
+            false, "Can't set mount flags for", op->dest);
+  attach(ctx, tree, open_dest(ctx, op, DEST_FILE), op->dest, "Can't bind mount on");
+}
+
+static void overlay_set(int fs, const char *key, const char *value, const char *dest)
+{
+  if (fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
+    die_errno("Can't use %s for the overlay on %s", value, dest);
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay: the kernel resolves every layer path
+   with our credentials, which are the caller's own (user namespace root), so
+   copy-up can only do what the caller could do (see SECURITY.md). */
+static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
+
+  if (fs < 0)
+    die_mount_api("Can't create an overlay for", op->dest);
+  /* "lowerdir+" takes one layer per call, uppermost first, with no escaping
+     of ':' or ','. */
+  for (size_t i = op->n_layers; i-- > 0;)
+    overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
+  if (op->flags & OVERLAY_RW)
+    {
+      overlay_set(fs, "upperdir", op->source, op->dest);
+      overlay_set(fs, "workdir", op->workdir, op->dest);
+    }
+  else if (op->flags & OVERLAY_TMP)
+    {
+      char upper[64], work[64];
+      int scratch = scratch_mount(ctx);
+
+      snprintf(upper, sizeof upper, "u%u", ctx->scratch_files);
+      snprintf(work, sizeof work, "w%u", ctx->scratch_files++);
+      if (mkdirat(scratch, upper, 0755) < 0 || mkdirat(scratch, work, 0755) < 0)
+        die_errno("Can't create the upper layer for %s", op->dest);
+      snprintf(upper, sizeof upper, "/proc/self/fd/%d/u%u", scratch, ctx->scratch_files - 1);
+      snprintf(work, sizeof work, "/proc/self/fd/%d/w%u", scratch, ctx->scratch_files - 1);
+      overlay_set(fs, "upperdir", upper, op->dest);
+      overlay_set(fs, "workdir", work, op->dest);
+    }
+  if (ctx->in_user_namespace && !(op->flags & OVERLAY_RO) &&
+      fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+    die_errno("Can't set userxattr for the overlay on %s", op->dest);
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (mnt < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  close(fs);
+  attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount overlay on");
+}
+
 typedef void (*op_runner)(struct mount_ctx *ctx, const struct setup_op *op);
 
 static const op_runner op_runners[OP_COUNT] = {
   [OP_BIND] = op_bind,     [OP_REMOUNT_RO] = op_remount_ro, [OP_PROC] = op_proc,
   [OP_DEV] = op_dev,       [OP_TMPFS] = op_tmpfs,           [OP_MQUEUE] = op_mqueue,
   [OP_DIR] = op_dir,       [OP_SYMLINK] = op_symlink,       [OP_CHMOD] = op_chmod,
-  [OP_FILE] = op_file,
+  [OP_FILE] = op_file,     [OP_BIND_DATA] = op_bind_data,   [OP_OVERLAY] = op_overlay,
 };
 
 void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)
@@ -494,6 +661,7 @@ void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op)
 
 void pivot_into_new_root(struct mount_ctx *ctx)
 {
+  scratch_remove(ctx);
   if (fchdir(ctx->root_fd) < 0)
     die_errno("Can't enter the new root");
   /* The old root ends up stacked on the new one, carrying the root tmpfs and
@@ -507,5 +675,6 @@ void pivot_into_new_root(struct mount_ctx *ctx)
   if (chdir("/") < 0)
     die_errno("chdir /");
   close(ctx->root_fd);
-  ctx->root_fd = -1;
+  close(ctx->base_fd);
+  ctx->root_fd = ctx->base_fd = -1;
 }

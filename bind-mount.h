@@ -7,7 +7,12 @@
 
 struct mount_ctx {
   int root_fd;       /* topmost mount at the sandbox's "/" (changes if "/" is mounted over) */
+  int base_fd;       /* the root tmpfs itself, even when covered */
+  int scratch_fd;    /* private tmpfs holding --bind-data files, or -1 */
+  char scratch_name[32];
+  unsigned scratch_files;
   bool fresh_proc;   /* in a new pid namespace: --proc mounts a new procfs */
+  bool in_user_namespace; /* overlays then keep their metadata in user.* xattrs */
   int mounts_over_root; /* how many operations mounted something on "/" */
   int proc_fd;       /* the host's /proc, for reaching O_PATH fds by path */
 };
@@ -20,8 +25,11 @@ void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op);
 /* pivot_root into the new root and detach the host's root for good. */
 void pivot_into_new_root(struct mount_ctx *ctx);
 
-/* Exposed for unit tests: open (creating missing directories with mode 0755)
+/* --file-label: SELinux context for the tmpfs mounts foil makes. */
+void set_file_label(const char *label);
+
+/* Exposed for unit tests: open (creating missing directories with MODE)
    the directory REL inside the root; -1 with errno on failure. */
-int open_or_create_dir_in_root(int root_fd, const char *rel);
+int open_or_create_dir_in_root(int root_fd, const char *rel, mode_t mode);
 
 #endif

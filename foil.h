@@ -24,6 +24,8 @@ enum op_type {
   OP_SYMLINK,
   OP_CHMOD,
   OP_FILE,
+  OP_BIND_DATA,
+  OP_OVERLAY,
   OP_COUNT
 };
 
@@ -31,6 +33,11 @@ enum op_type {
 #define BIND_READONLY  0x1u /* ro-bind */
 #define BIND_DEVICES   0x2u /* dev-bind: device nodes stay usable */
 #define BIND_TRY       0x4u /* a missing source is not an error */
+
+/* Kinds of OP_OVERLAY (in flags). */
+#define OVERLAY_RW     0x10u /* --overlay RWSRC WORKDIR DEST */
+#define OVERLAY_TMP    0x20u /* --tmp-overlay: upper layer on a private tmpfs */
+#define OVERLAY_RO     0x40u /* --ro-overlay */
 
 struct setup_op {
   enum op_type type;
@@ -41,6 +48,9 @@ struct setup_op {
   int fd;               /* --bind-fd/--ro-bind-fd source, --file data; -1 if none */
   mode_t perms;
   unsigned long long size; /* --size for --tmpfs; 0 means the default */
+  const char *workdir;  /* --overlay WORKDIR (source is RWSRC) */
+  const char **layers;  /* --overlay-src paths, bottom first */
+  size_t n_layers;
   struct setup_op *next;
 };
 
@@ -77,7 +87,17 @@ struct config {
   bool used_seccomp, used_add_seccomp;
 
   const char *argv0;    /* --argv0 */
+  int *keep_fds;        /* --keep-fd: passed on to the payload */
+  size_t n_keep_fds;
+  const char **lock_files; /* --lock-file: read-locked by pid 1 while it runs */
+  size_t n_lock_files;
+  bool forward_signals;  /* --forward-signals */
+  const char **overlay_srcs; /* --overlay-src waiting for its overlay option */
+  size_t n_overlay_srcs;
+  const char *exec_label, *file_label;
   int block_fd, info_fd, json_status_fd, sync_fd;  /* -1 when unused */
+  int userns_fd, userns2_fd, pidns_fd, userns_block_fd; /* -1 when unused */
+  bool info_written;    /* the monitor already wrote --info-fd (--userns-block-fd) */
   bool has_pending_perms, has_pending_size;  /* --perms/--size wait for their op */
   mode_t pending_perms;
   unsigned long long pending_size;

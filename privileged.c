@@ -161,10 +161,12 @@ static void become_namespace_root(int go_fd)
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-    die_errno("Can't become root of the sandbox's user namespace");
+    die_errno("Can't become root of the sandbox's user namespace (uid and gid 0 must be mapped)");
 }
 
-pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid)
+pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, bool write_maps,
+                                   void (*before_release)(pid_t, void *), void *arg,
+                                   int close_in_child)
 {
   int go[2];
   pid_t pid;
@@ -178,12 +180,14 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid)
     die_clone_failed();
   if (pid == 0)
     {
+      if (close_in_child >= 0)
+        close(close_in_child);
       close(go[1]);
       become_namespace_root(go[0]);
       return 0;
     }
   close(go[0]);
-  if (write_child_maps(mode, pid, uid, gid) < 0)
+  if (write_maps && write_child_maps(mode, pid, uid, gid) < 0)
     {
       int saved = errno;
       kill(pid, SIGKILL);
@@ -195,6 +199,8 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid)
     drop_privileges_for_good(uid, gid);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
+  if (before_release != NULL)
+    before_release(pid, arg);
   if (write_all(go[1], "g", 1) < 0)
     die_errno("Can't start the sandbox process");
   close(go[1]);

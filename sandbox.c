@@ -71,6 +71,7 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->ops_tail = &cfg->ops;
   cfg->seccomp_tail = &cfg->seccomp;
   cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
+  cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = cfg->userns_block_fd = -1;
 }
 
 static void usage(FILE *out)
@@ -132,14 +133,31 @@ static void usage(FILE *out)
           "    --info-fd FD                 Write information about the running container to FD\n"
           "    --json-status-fd FD          Write container status to FD with multiple JSON objects\n"
           "    --block-fd FD                Block on FD until some data to read is available\n"
-          "    --sync-fd FD                 Keep this fd open while sandbox is running\n",
+          "    --sync-fd FD                 Keep this fd open while sandbox is running\n"
+          "    --bind-data FD DEST          Copy from FD to file which is bind-mounted on DEST\n"
+          "    --ro-bind-data FD DEST       Copy from FD to file which is readonly bind-mounted on DEST\n"
+          "    --overlay-src SRC            Read files from SRC in the following overlay\n"
+          "    --overlay RWSRC WORKDIR DEST Mount overlayfs on DEST, with RWSRC as the host path for\n"
+          "                                 writes and WORKDIR an empty directory on the same fs\n"
+          "    --tmp-overlay DEST           Mount overlayfs on DEST, with writes going to an invisible tmpfs\n"
+          "    --ro-overlay DEST            Mount overlayfs read-only on DEST\n"
+          "    --lock-file DEST             Take a lock on DEST while sandbox is running\n"
+          "    --userns FD                  Use this user namespace (cannot combine with --unshare-user)\n"
+          "    --userns2 FD                 After setup switch to this user namespace\n"
+          "    --pidns FD                   Use this pid namespace\n"
+          "    --userns-block-fd FD         Block on FD until the user namespace is ready\n"
+          "    --exec-label LABEL           Exec label for the sandbox\n"
+          "    --file-label LABEL           File label for temporary sandbox content\n"
+          "    --keep-fd FD                 (foil) Pass FD on to COMMAND (others are closed)\n"
+          "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
+          "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
           prog_name);
 }
 
 /* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
 static mode_t default_perms(enum op_type type)
 {
-  return type == OP_FILE ? 0666 : 0755;
+  return type == OP_FILE ? 0666 : type == OP_BIND_DATA ? 0600 : 0755;
 }
 
 static struct setup_op *add_op(struct config *cfg, enum op_type type, const char *option,
@@ -154,7 +172,8 @@ static struct setup_op *add_op(struct config *cfg, enum op_type type, const char
   op->dest = dest;
   op->fd = -1;
   op->perms = default_perms(type);
-  if (cfg->has_pending_perms && (type == OP_DIR || type == OP_FILE || type == OP_TMPFS))
+  if (cfg->has_pending_perms &&
+      (type == OP_DIR || type == OP_FILE || type == OP_TMPFS || type == OP_BIND_DATA))
     {
       op->perms = cfg->pending_perms;
       cfg->has_pending_perms = false;
@@ -399,22 +418,91 @@ static void opt_bind_fd(struct config *c, const char *o, char **a)
 
   add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(o, a[0]);
 }
+static void opt_bind_data(struct config *c, const char *o, char **a)
+{
+  unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
+
+  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(o, a[0]);
+}
+static void opt_keep_fd(struct config *c, const char *o, char **a)
+{
+  int fd = parse_fd_arg(o, a[0]);
+
+  if (fcntl(fd, F_GETFD) < 0)
+    die_errno("--keep-fd %d", fd);
+  c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
+  c->keep_fds[c->n_keep_fds++] = fd;
+}
+static void opt_lock_file(struct config *c, const char *o, char **a)
+{
+  c->lock_files = xrealloc(c->lock_files, sizeof(char *) * (c->n_lock_files + 1));
+  c->lock_files[c->n_lock_files++] = a[0];
+}
+static void opt_forward_signals(struct config *c, const char *o, char **a) { c->forward_signals = true; }
+static void opt_setup_error_status(struct config *c, const char *o, char **a)
+{
+  unsigned long v;
+
+  if (!parse_uint(a[0], 255, &v) || v == 0)
+    die("--setup-error-status takes a number from 1 to 255, not \"%s\"", a[0]);
+  set_error_exit_status((int)v);
+}
+static bool selinux_enabled(void)
+{
+  return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+static void opt_selinux_label(struct config *c, const char *o, char **a)
+{
+  if (!selinux_enabled())
+    die("%s: SELinux is not enabled on this system", o);
+  if (strcmp(o, "--exec-label") == 0)
+    c->exec_label = a[0];
+  else
+    c->file_label = a[0];
+}
+static void opt_overlay_src(struct config *c, const char *o, char **a)
+{
+  c->overlay_srcs = xrealloc(c->overlay_srcs, sizeof(char *) * (c->n_overlay_srcs + 1));
+  c->overlay_srcs[c->n_overlay_srcs++] = a[0];
+}
+static void opt_overlay(struct config *c, const char *o, char **a)
+{
+  bool rw = strcmp(o, "--overlay") == 0, ro = strcmp(o, "--ro-overlay") == 0;
+  size_t need = ro ? 2 : 1;
+  struct setup_op *op;
+
+  if (c->n_overlay_srcs < need)
+    die("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
+  op = add_op(c, OP_OVERLAY, o, rw ? OVERLAY_RW : ro ? OVERLAY_RO : OVERLAY_TMP, rw ? a[0] : NULL,
+              rw ? a[2] : a[0]);
+  op->workdir = rw ? a[1] : NULL;
+  op->layers = c->overlay_srcs;
+  op->n_layers = c->n_overlay_srcs;
+  c->overlay_srcs = NULL;
+  c->n_overlay_srcs = 0;
+}
 static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(o, a[0]); }
 static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(o, a[0]); }
 static void opt_json_status_fd(struct config *c, const char *o, char **a)
 {
   c->json_status_fd = parse_fd_arg(o, a[0]);
+  set_error_json_fd(c->json_status_fd);
 }
 static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(o, a[0]); }
-/* Recognised so that callers get a clear answer instead of "Unknown option". */
-static void opt_unsupported(struct config *c, const char *o, char **a)
+/* Namespace fds would let the caller choose namespaces the setuid start did
+   not create: refused there, as bwrap does (CVE-2020-5291). */
+static int namespace_fd_option(const struct config *c, const char *o, const char *arg)
 {
-  if (c->mode == MODE_SETUID && (strcmp(o, "--userns") == 0 || strcmp(o, "--userns2") == 0 ||
-                                 strcmp(o, "--pidns") == 0))
+  if (c->mode == MODE_SETUID)
     die("%s is not allowed in setuid mode", o);
-  if (strcmp(o, "--exec-label") == 0 || strcmp(o, "--file-label") == 0)
-    die("%s: foil was built without SELinux support", o);
-  die("%s is not supported by this version of foil", o);
+  return parse_fd_arg(o, arg);
+}
+static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_pidns(struct config *c, const char *o, char **a) { c->pidns_fd = namespace_fd_option(c, o, a[0]); }
+static void opt_userns_block_fd(struct config *c, const char *o, char **a)
+{
+  c->userns_block_fd = namespace_fd_option(c, o, a[0]);
 }
 
 struct option_def {
@@ -477,19 +565,22 @@ static const struct option_def options[] = {
   { "--info-fd", 1, opt_info_fd },
   { "--json-status-fd", 1, opt_json_status_fd },
   { "--sync-fd", 1, opt_sync_fd },
-  { "--userns", 1, opt_unsupported },
-  { "--userns2", 1, opt_unsupported },
-  { "--pidns", 1, opt_unsupported },
-  { "--userns-block-fd", 1, opt_unsupported },
-  { "--lock-file", 1, opt_unsupported },
-  { "--bind-data", 2, opt_unsupported },
-  { "--ro-bind-data", 2, opt_unsupported },
-  { "--overlay-src", 1, opt_unsupported },
-  { "--overlay", 3, opt_unsupported },
-  { "--tmp-overlay", 1, opt_unsupported },
-  { "--ro-overlay", 1, opt_unsupported },
-  { "--exec-label", 1, opt_unsupported },
-  { "--file-label", 1, opt_unsupported },
+  { "--userns", 1, opt_userns },
+  { "--userns2", 1, opt_userns2 },
+  { "--pidns", 1, opt_pidns },
+  { "--userns-block-fd", 1, opt_userns_block_fd },
+  { "--lock-file", 1, opt_lock_file },
+  { "--keep-fd", 1, opt_keep_fd },
+  { "--forward-signals", 0, opt_forward_signals },
+  { "--setup-error-status", 1, opt_setup_error_status },
+  { "--bind-data", 2, opt_bind_data },
+  { "--ro-bind-data", 2, opt_bind_data },
+  { "--overlay-src", 1, opt_overlay_src },
+  { "--overlay", 3, opt_overlay },
+  { "--tmp-overlay", 1, opt_overlay },
+  { "--ro-overlay", 1, opt_overlay },
+  { "--exec-label", 1, opt_selinux_label },
+  { "--file-label", 1, opt_selinux_label },
 };
 
 static const struct option_def *find_option(const char *name)
@@ -509,6 +600,7 @@ struct word_list {
   char **words;
   bool *from_file;
   int count;
+  int total;      /* every word seen, "--args FD" included, for the limit */
 };
 
 /* Replace "--args FD" at position i by the NUL-separated words read from FD. */
@@ -523,7 +615,8 @@ static void splice_args_file(struct word_list *wl, int i)
   close(fd);
   for (p = data; p < data + len; p += strlen(p) + 1)
     n++;
-  if (wl->count - 2 + n > MAX_ARGS)
+  wl->total += n;
+  if (wl->total > MAX_ARGS)
     die("Exceeded maximum number of arguments %d", MAX_ARGS);
   wl->words = xrealloc(wl->words, sizeof(char *) * (size_t)(wl->count - 2 + n + 1));
   wl->from_file = xrealloc(wl->from_file, sizeof(bool) * (size_t)(wl->count - 2 + n + 1));
@@ -537,8 +630,17 @@ static void splice_args_file(struct word_list *wl, int i)
   wl->count += n - 2;
 }
 
+static bool is_overlay_option(const char *name)
+{
+  return strcmp(name, "--overlay-src") == 0 || strcmp(name, "--overlay") == 0 ||
+         strcmp(name, "--tmp-overlay") == 0 || strcmp(name, "--ro-overlay") == 0;
+}
+
 static void check_modifiers_used(const struct config *cfg)
 {
+  if (cfg->n_overlay_srcs > 0)
+    die("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+        "--tmp-overlay, or --ro-overlay");
   if (cfg->has_pending_perms)
     die("--perms must be followed by an option that creates a file");
   if (cfg->has_pending_size)
@@ -548,7 +650,7 @@ static void check_modifiers_used(const struct config *cfg)
 void parse_args(struct config *cfg, int argc, char **argv)
 {
   struct word_list wl = { xcalloc((size_t)argc + 1, sizeof(char *)),
-                          xcalloc((size_t)argc + 1, sizeof(bool)), argc };
+                          xcalloc((size_t)argc + 1, sizeof(bool)), argc, argc };
   int i = 0;
 
   if (argc > MAX_ARGS)
@@ -558,6 +660,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
     {
       const struct option_def *def;
       bool pending = cfg->has_pending_perms || cfg->has_pending_size;
+      bool overlay_pending = cfg->n_overlay_srcs > 0;
 
       if (strcmp(wl.words[i], "--") == 0)
         {
@@ -581,6 +684,8 @@ void parse_args(struct config *cfg, int argc, char **argv)
       /* A modifier must be consumed by the very next option. */
       if (pending && strcmp(def->name, "--perms") != 0 && strcmp(def->name, "--size") != 0)
         check_modifiers_used(cfg);
+      if (overlay_pending && !is_overlay_option(def->name))
+        check_modifiers_used(cfg);
     }
   check_modifiers_used(cfg);
   if (i >= wl.count)
@@ -591,7 +696,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
 /* Whether the sandbox runs in a user namespace foil created. */
 static bool uses_user_namespace(const struct config *cfg)
 {
-  return cfg->mode != MODE_ROOT || cfg->unshare_user;
+  return cfg->mode != MODE_ROOT || cfg->unshare_user || cfg->userns_fd >= 0;
 }
 
 void validate_config(struct config *cfg)
@@ -602,6 +707,22 @@ void validate_config(struct config *cfg)
     die("Specifying --hostname requires --unshare-uts");
   if (cfg->as_pid_1 && !cfg->unshare_pid)
     die("Specifying --as-pid-1 requires --unshare-pid");
+  if (cfg->as_pid_1 && cfg->n_lock_files > 0)
+    die("Specifying --as-pid-1 and --lock-file is not permitted");
+  if (cfg->userns_fd >= 0 && (cfg->unshare_user || cfg->unshare_user_try))
+    die("--userns is not compatible with --unshare-user or --unshare-user-try");
+  if (cfg->userns_fd >= 0 && cfg->mode == MODE_USERNS && cfg->unshare_user_try)
+    die("--userns is not compatible with --unshare-user-try");
+  if (cfg->userns_block_fd >= 0 && cfg->info_fd < 0)
+    die("--userns-block-fd requires --info-fd");
+  if (cfg->userns_block_fd >= 0 && (cfg->userns_fd >= 0 || cfg->disable_userns))
+    die("--userns-block-fd is not compatible with --userns or --disable-userns");
+  if (cfg->userns_block_fd >= 0 && cfg->mode == MODE_ROOT && !cfg->unshare_user)
+    die("--userns-block-fd requires --unshare-user");
+  if (cfg->userns2_fd >= 0 && cfg->disable_userns)
+    die("--userns2 is not compatible with --disable-userns");
+  if (cfg->pidns_fd >= 0 && cfg->unshare_pid)
+    die("--pidns combined with --unshare-pid is not supported by this version of foil");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
     die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
@@ -618,6 +739,8 @@ enum report_type {
   REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
   REPORT_EXEC,                /* the payload is about to be exec'd */
   REPORT_EXEC_FAILED,
+  REPORT_FORWARD_SIGNALS,     /* value: 1 if terminal signals are forwarded too */
+  REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
 };
 
 struct report {
@@ -649,45 +772,6 @@ static void die_with_parent_now(pid_t expected_parent)
   /* The parent may have died before the prctl. */
   if (expected_parent > 0 && getppid() != expected_parent)
     _exit(1);
-}
-
-/* The monitor: unprivileged, reads the sandbox's reports until the payload is
-   exec'd (or setup failed), then waits for the main process. */
-static int monitor(pid_t child, int report_fd, pid_t caller_pid)
-{
-  pid_t main_pid = child;
-  struct report r = { 0, 0 };
-  int status, json_fd = -1;
-  bool exec_ok = false;
-
-  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
-    {
-      if (r.type == REPORT_MAIN_PID)
-        main_pid = r.value;
-      else if (r.type == REPORT_DIE_WITH_PARENT)
-        die_with_parent_now(caller_pid);
-      else if (r.type == REPORT_JSON_STATUS_FD)
-        json_fd = r.value;
-      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
-        exec_ok = r.type == REPORT_EXEC;
-    }
-  close(report_fd);
-  for (;;)
-    {
-      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
-      if (w < 0)
-        die_errno("waitpid");
-      if (w == main_pid)
-        break;
-    }
-  if (json_fd >= 0 && exec_ok)
-    {
-      char line[64];
-      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
-        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
-    }
-  return exit_status_of(status);
 }
 
 /* ---------------------------------------------------------------------------
@@ -742,7 +826,8 @@ static void unshare_namespaces(struct config *cfg)
 {
   int flags = CLONE_NEWNS;
 
-  if (cfg->mode == MODE_ROOT && (cfg->unshare_user || cfg->unshare_user_try))
+  if (cfg->mode == MODE_ROOT && cfg->userns_fd < 0 && cfg->userns_block_fd < 0 &&
+      (cfg->unshare_user || cfg->unshare_user_try))
     root_enter_user_namespace(cfg);
   if (cfg->unshare_ipc)
     flags |= CLONE_NEWIPC;
@@ -816,7 +901,8 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid)
     }
   ni += snprintf(info + ni, sizeof info - (size_t)ni, "\n}\n");
   nl += snprintf(line + nl, sizeof line - (size_t)nl, " }\n");
-  if (cfg->info_fd >= 0 && (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
+  if (cfg->info_fd >= 0 && !cfg->info_written &&
+      (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
     die_errno("Can't write to --info-fd %d", cfg->info_fd);
   if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
@@ -829,7 +915,9 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
   int self_fd = -1, monitor_fd = -1;
   pid_t pid;
 
-  if (unshare(CLONE_NEWPID) < 0)
+  if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
+    die_errno("Can't join the pid namespace of --pidns %d", cfg->pidns_fd);
+  if (cfg->unshare_pid && unshare(CLONE_NEWPID) < 0)
     die_errno("Can't create a pid namespace");
   if (cfg->die_with_parent)
     {
@@ -850,6 +938,9 @@ static void enter_pid_namespace(struct config *cfg, int report_fd)
         die_errno("Can't drop capabilities");
       _exit(0);
     }
+  /* Our parent writes --info-fd; our copy must not keep its reader waiting. */
+  if (cfg->info_fd >= 0)
+    close(cfg->info_fd);
   if (cfg->die_with_parent)
     {
       /* A death signal set now would fire when our parent hands us over to
@@ -909,9 +1000,12 @@ static void write_map(int fd, const char *name, const char *content)
    so the payload can never create a user namespace of its own. */
 static void enter_final_user_namespace(const struct config *cfg, struct userns_files *f)
 {
-  uid_t uid = cfg->uid_set ? cfg->sandbox_uid : cfg->caller_uid;
-  gid_t gid = cfg->gid_set ? cfg->sandbox_gid : cfg->caller_gid;
-  bool nested = uid != 0 || gid != 0;
+  /* With --userns the caller's own number means nothing in the joined
+     namespace: keep the current ids unless --uid/--gid say otherwise. */
+  bool joined = cfg->userns_fd >= 0;
+  uid_t outer_uid = geteuid(), uid = cfg->uid_set ? cfg->sandbox_uid : joined ? outer_uid : cfg->caller_uid;
+  gid_t outer_gid = getegid(), gid = cfg->gid_set ? cfg->sandbox_gid : joined ? outer_gid : cfg->caller_gid;
+  bool nested = cfg->userns2_fd < 0 && (uid != outer_uid || gid != outer_gid);
   char map[64];
   int setgroups_fd, uid_fd, gid_fd;
 
@@ -920,6 +1014,14 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
       if (write_all(f->limit_fd, nested ? "1" : "0", 1) < 0)
         die_errno("Can't limit user namespaces in the sandbox");
       close(f->limit_fd);
+    }
+  if (cfg->userns2_fd >= 0)
+    {
+      if (setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+        die_errno("Can't join the user namespace of --userns2 %d", cfg->userns2_fd);
+      if ((cfg->gid_set && setresgid(gid, gid, gid) < 0) || (cfg->uid_set && setresuid(uid, uid, uid) < 0))
+        die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
+      return;
     }
   if (!nested)
     return;
@@ -937,9 +1039,9 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   write_map(setgroups_fd, "self/setgroups", "deny");
-  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)gid);
+  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)outer_gid);
   write_map(gid_fd, "self/gid_map", map);
-  snprintf(map, sizeof map, "%u 0 1\n", (unsigned)uid);
+  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)outer_uid);
   write_map(uid_fd, "self/uid_map", map);
   if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
     die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
@@ -1019,13 +1121,18 @@ static void load_seccomp_programs(const struct config *cfg)
     }
 }
 
-/* Close every fd from 3 up except the (at most two) given ones. */
-static void close_fds_except(int a, int b)
+static int compare_ints(const void *a, const void *b)
 {
-  int keep[2] = { a < b ? a : b, a < b ? b : a };
+  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Close every fd from 3 up except the n given ones (negative entries ignored). */
+static void close_fds_except(int *keep, size_t n)
+{
   unsigned first = 3;
 
-  for (int i = 0; i < 2; i++)
+  qsort(keep, n, sizeof *keep, compare_ints);
+  for (size_t i = 0; i < n; i++)
     {
       if (keep[i] < (int)first)
         continue;
@@ -1037,16 +1144,117 @@ static void close_fds_except(int a, int b)
     die_errno("close_range");
 }
 
+/* --lock-file: read locks, taken by the process that stays as pid 1 (fcntl
+   locks belong to a process, so the payload does not share them). */
+static void take_lock_files(const struct config *cfg, int *fds)
+{
+  for (size_t i = 0; i < cfg->n_lock_files; i++)
+    {
+      struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+      fds[i] = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0)
+        die_errno("Failed to open lock file %s", cfg->lock_files[i]);
+      if (RETRY_EINTR(fcntl(fds[i], F_SETLK, &fl)) < 0)
+        die_errno("Failed to lock lock file %s", cfg->lock_files[i]);
+    }
+}
+
+static volatile sig_atomic_t forward_to_pid;
+static bool forward_terminal_signals;
+
+/* Signals sent to foil with kill() are passed on; signals from the terminal
+   only when the payload is in another session (--new-session), since
+   otherwise the terminal has already sent it the same signal. */
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+  int saved = errno;
+
+  (void)context;
+  if (forward_to_pid > 0 && (info->si_code == SI_USER || info->si_code == SI_QUEUE ||
+                             forward_terminal_signals))
+    kill(forward_to_pid, sig);
+  errno = saved;
+}
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void install_signal_forwarding(bool from_terminal_too)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = forward_signal;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  forward_terminal_signals = from_terminal_too;
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    if (sigaction(forwarded_signals[i], &sa, NULL) < 0)
+      die_errno("sigaction");
+}
+
+/* The monitor: unprivileged, reads the sandbox's reports until the payload is
+   exec'd (or setup failed), then waits for the main process. */
+static int monitor(pid_t child, int report_fd, pid_t caller_pid)
+{
+  pid_t main_pid = child;
+  struct report r = { 0, 0 };
+  int status, json_fd = -1;
+  bool exec_ok = false;
+
+  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+    {
+      if (r.type == REPORT_MAIN_PID)
+        main_pid = forward_to_pid = r.value;
+      else if (r.type == REPORT_FORWARD_SIGNALS)
+        {
+          forward_to_pid = main_pid;
+          install_signal_forwarding(r.value != 0);
+        }
+      else if (r.type == REPORT_DIE_WITH_PARENT)
+        die_with_parent_now(caller_pid);
+      else if (r.type == REPORT_JSON_STATUS_FD)
+        json_fd = r.value;
+      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
+        exec_ok = r.type == REPORT_EXEC;
+      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
+        close(r.value);
+    }
+  close(report_fd);
+  for (;;)
+    {
+      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
+      if (w < 0)
+        die_errno("waitpid");
+      if (w == main_pid)
+        break;
+    }
+  if (json_fd >= 0 && exec_ok)
+    {
+      char line[64];
+      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
+      if (write_all(json_fd, line, (size_t)n) < 0)
+        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
+    }
+  return exit_status_of(status);
+}
+
 /* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): not
    dumpable, no capabilities, no fds but stdio and --sync-fd; it exits with the
    payload's status, which takes the rest of a pid namespace down with it.
    Its seccomp-free life is deliberate: a filter written for the payload must
    not be able to break the reaper. */
-static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload)
+static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload,
+                                                 int *keep, size_t n_keep)
 {
   int status;
 
-  close_fds_except(cfg->sync_fd, -1);
+  close_fds_except(keep, n_keep);
+  if (cfg->forward_signals)
+    {
+      forward_to_pid = payload;
+      install_signal_forwarding(true);
+    }
   if (cfg->die_with_parent)
     die_with_parent_now(0);
   for (;;)
@@ -1075,47 +1283,59 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
     die_with_parent_now(0);
   if (cfg->block_fd >= 0)
     wait_for_block_fd(cfg->block_fd);
-  /* Only 0, 1 and 2 reach the payload (and --sync-fd when there is no pid 1
-     to hold it); the report pipe is close-on-exec. */
-  close_fds_except(report_fd, has_reaper ? -1 : cfg->sync_fd);
-  load_seccomp_programs(cfg);
-  if (cfg->argv0 != NULL)
-    {
-      const char *file = cfg->command[0];
-      cfg->command[0] = (char *)cfg->argv0;
-      send_report(report_fd, REPORT_EXEC, 0);
-      execvp(file, cfg->command);
-      cfg->command[0] = (char *)file;
-    }
-  else
-    {
-      send_report(report_fd, REPORT_EXEC, 0);
-      execvp(cfg->command[0], cfg->command);
-    }
+  /* Only 0, 1, 2 and --keep-fd fds reach the payload (and --sync-fd when
+     there is no pid 1 to hold it); the report pipe is close-on-exec. */
   {
-    int saved = errno;
+    int *keep = xcalloc(cfg->n_keep_fds + 2, sizeof(int));
+    if (cfg->n_keep_fds > 0)
+      memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
+    keep[cfg->n_keep_fds] = report_fd;
+    keep[cfg->n_keep_fds + 1] = has_reaper ? -1 : cfg->sync_fd;
+    close_fds_except(keep, cfg->n_keep_fds + 2);
+    free(keep);
+  }
+  if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
+    die_errno("--exec-label %s", cfg->exec_label);
+  load_seccomp_programs(cfg);
+  {
+    char *file = cfg->command[0];
+    int saved;
+
+    if (cfg->argv0 != NULL)
+      cfg->command[0] = (char *)cfg->argv0;
+    send_report(report_fd, REPORT_EXEC, 0);
+    execvp(file, cfg->command);
+    saved = errno;
     send_report(report_fd, REPORT_EXEC_FAILED, 0);
     errno = saved;
+    die_errno("execvp %s", file);
   }
-  die_errno("execvp %s", cfg->command[0]);
 }
 
-static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid, gid_t gid,
-                                                  int argc, char **argv, int report_fd)
+/* The setup process: cfg is parsed already (user-namespace and root mode
+   parse before the clone), or parsed here (setuid mode parses nothing before
+   the privileged start is over). */
+static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
+                                                  uid_t uid, gid_t gid, int argc, char **argv,
+                                                  int report_fd, uint64_t caller_caps)
 {
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
   struct userns_files uf;
   char *old_cwd = get_current_dir_name();
-  uint64_t caller_caps = current_permitted_caps();
   mode_t old_umask;
   bool has_reaper;
 
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  config_init(&cfg, mode, uid, gid);
-  parse_args(&cfg, argc - 1, argv + 1);
-  validate_config(&cfg);
+  if (parsed != NULL)
+    cfg = *parsed;
+  else
+    {
+      config_init(&cfg, mode, uid, gid);
+      parse_args(&cfg, argc - 1, argv + 1);
+      validate_config(&cfg);
+    }
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
@@ -1123,15 +1343,22 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
+  if (cfg.forward_signals)
+    send_report(report_fd, REPORT_FORWARD_SIGNALS, cfg.new_session);
+  /* The monitor's copy of --info-fd would hide the end of file its reader waits for. */
+  if (cfg.info_fd >= 0 && !cfg.info_written)
+    send_report(report_fd, REPORT_CLOSE_FD, cfg.info_fd);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
-  if (cfg.unshare_pid)
+  if (cfg.unshare_pid || cfg.pidns_fd >= 0)
     enter_pid_namespace(&cfg, report_fd);
   else
     report_namespaces(&cfg, getpid());
   open_userns_files(&cfg, &uf);
-  ctx.fresh_proc = cfg.unshare_pid;
+  ctx.fresh_proc = cfg.unshare_pid || cfg.pidns_fd >= 0;
   ctx.proc_fd = uf.proc_fd;
+  ctx.in_user_namespace = uses_user_namespace(&cfg);
+  set_file_label(cfg.file_label);
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
     run_setup_op(&ctx, op);
@@ -1146,21 +1373,71 @@ static __attribute__((noreturn)) void run_sandbox(enum run_mode mode, uid_t uid,
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
-  has_reaper = !cfg.as_pid_1 && (cfg.unshare_pid || cfg.sync_fd >= 0);
+  has_reaper = !cfg.as_pid_1 &&
+               (cfg.unshare_pid || cfg.pidns_fd >= 0 || cfg.sync_fd >= 0 || cfg.n_lock_files > 0);
   if (has_reaper)
     {
-      pid_t payload = fork();
+      size_t n_keep = cfg.n_lock_files + 1;
+      int *keep = xcalloc(n_keep, sizeof(int));
+      pid_t payload;
+
+      take_lock_files(&cfg, keep);
+      keep[cfg.n_lock_files] = cfg.sync_fd;
+      payload = fork();
       if (payload < 0)
         die_errno("fork");
       if (payload > 0)
-        run_reaper(&cfg, payload);
+        run_reaper(&cfg, payload, keep, n_keep);
+      free(keep);
     }
   exec_payload(&cfg, has_reaper, report_fd);
+}
+
+/* --userns-block-fd: the child's maps are written by someone else, who
+   learns its pid from --info-fd; release the child when FD becomes readable. */
+static void wait_for_external_maps(pid_t child, void *arg)
+{
+  struct config *cfg = arg;
+  char info[64], byte;
+  int n = snprintf(info, sizeof info, "{\n    \"child-pid\": %d\n}\n", (int)child);
+
+  if (write_all(cfg->info_fd, info, (size_t)n) < 0 || close(cfg->info_fd) < 0)
+    die_errno("Can't write to --info-fd %d", cfg->info_fd);
+  if (RETRY_EINTR(read(cfg->userns_block_fd, &byte, 1)) < 0)
+    die_errno("Can't read --userns-block-fd %d", cfg->userns_block_fd);
+}
+
+/* Create the setup process. Only setuid mode uses privilege here. */
+static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struct config *cfg)
+{
+  if (cfg != NULL && cfg->userns_fd >= 0)
+    {
+      /* --userns: this process joins (it is not privileged in any mode that
+         allows the option) and the setup process starts there as root if it
+         can. */
+      if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
+        die_errno("Can't join the user namespace of --userns %d", cfg->userns_fd);
+      pid_t pid = fork();
+      if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+        die_errno("Can't switch ids in the user namespace of --userns");
+      return pid;
+    }
+  if (mode == MODE_ROOT && (cfg->userns_block_fd < 0))
+    return fork();
+  if (cfg != NULL && cfg->userns_block_fd >= 0)
+    {
+      cfg->info_written = true;
+      return priv_spawn_in_user_namespace(mode, uid, gid, false, wait_for_external_maps, cfg,
+                                          cfg->info_fd);
+    }
+  return priv_spawn_in_user_namespace(mode, uid, gid, true, NULL, NULL, -1);
 }
 
 int main(int argc, char **argv)
 {
   pid_t caller_pid = getppid(), pid;
+  struct config early, *parsed = NULL;
+  uint64_t caller_caps;
   enum run_mode mode;
   uid_t uid;
   gid_t gid;
@@ -1174,12 +1451,22 @@ int main(int argc, char **argv)
   mode = priv_detect_mode(&uid, &gid);
   check_kernel_version();
   signal(SIGCHLD, SIG_DFL);
+  caller_caps = current_permitted_caps();
+  if (mode != MODE_SETUID)
+    {
+      /* Nothing is privileged here, and --userns, --pidns and
+         --userns-block-fd must act before the clone. */
+      config_init(&early, mode, uid, gid);
+      parse_args(&early, argc - 1, argv + 1);
+      validate_config(&early);
+      parsed = &early;
+    }
   if (pipe2(report, O_CLOEXEC) < 0)
     die_errno("pipe2");
   /* The monitor adopts the pid-namespace init when its parent hands it over. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-  pid = mode == MODE_ROOT ? fork() : priv_spawn_in_user_namespace(mode, uid, gid);
+  pid = spawn_setup_process(mode, uid, gid, parsed);
   if (pid < 0)
     die_errno("fork");
   if (pid > 0)
@@ -1188,5 +1475,5 @@ int main(int argc, char **argv)
       return monitor(pid, report[0], caller_pid);
     }
   close(report[0]);
-  run_sandbox(mode, uid, gid, argc, argv, report[1]);
+  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps);
 }

@@ -12,6 +12,39 @@
 
 const char *prog_name = "foil";
 static bool level_prefix;
+static int error_exit_status = 1;
+static int error_json_fd = -1;
+
+void set_error_exit_status(int status)
+{
+  error_exit_status = status;
+}
+
+void set_error_json_fd(int fd)
+{
+  error_json_fd = fd;
+}
+
+/* The message as a JSON string: quotes, backslashes and control characters escaped. */
+static void report_json_error(const char *msg)
+{
+  char out[8192];
+  size_t o = 0;
+
+  o += (size_t)snprintf(out, sizeof out, "{ \"setup-error\": \"");
+  for (const unsigned char *p = (const unsigned char *)msg; *p && o < sizeof out - 16; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        o += (size_t)snprintf(out + o, sizeof out - o, "\\%c", *p);
+      else if (*p < 0x20)
+        o += (size_t)snprintf(out + o, sizeof out - o, "\\u%04x", *p);
+      else
+        out[o++] = (char)*p;
+    }
+  o += (size_t)snprintf(out + o, sizeof out - o, "\" }\n");
+  if (write_all(error_json_fd, out, o) < 0)
+    error_json_fd = -1;
+}
 
 void set_prog_name(const char *argv0)
 {
@@ -39,9 +72,13 @@ static void vreport(const char *level, const char *fmt, va_list ap, int errnum)
   if (n < 0)
     msg[0] = '\0';
   if (errnum != 0)
-    fprintf(stderr, "%s%s: %s: %s\n", level_prefix ? level : "", prog_name, msg, strerror(errnum));
-  else
-    fprintf(stderr, "%s%s: %s\n", level_prefix ? level : "", prog_name, msg);
+    {
+      size_t len = strlen(msg);
+      snprintf(msg + len, sizeof msg - len, ": %s", strerror(errnum));
+    }
+  fprintf(stderr, "%s%s: %s\n", level_prefix ? level : "", prog_name, msg);
+  if (error_json_fd >= 0 && level[1] == '3')
+    report_json_error(msg);
 }
 
 void die(const char *fmt, ...)
@@ -51,7 +88,7 @@ void die(const char *fmt, ...)
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, 0);
   va_end(ap);
-  exit(1);
+  exit(error_exit_status);
 }
 
 void die_errno(const char *fmt, ...)
@@ -62,7 +99,7 @@ void die_errno(const char *fmt, ...)
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, saved);
   va_end(ap);
-  exit(1);
+  exit(error_exit_status);
 }
 
 void warn(const char *fmt, ...)

@@ -13,6 +13,10 @@ extern const char *prog_name;
 
 void set_prog_name(const char *argv0);
 void set_level_prefix(bool enabled);
+/* Exit status of die() (default 1; --setup-error-status changes it). */
+void set_error_exit_status(int status);
+/* Also report errors as { "setup-error": "..." } lines on this fd (-1: off). */
+void set_error_json_fd(int fd);
 
 /* Print "<prog>: <message>" and exit 1. The _errno variants append strerror(errno). */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);

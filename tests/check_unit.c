@@ -119,6 +119,81 @@ START_TEST(cap_add_and_drop_in_order)
 }
 END_TEST
 
+START_TEST(overlay_sources_go_to_the_next_overlay)
+{
+  char *argv[] = { "--overlay-src", "/a", "--overlay-src", "/b", "--ro-overlay", "/m",
+                   "--overlay-src", "/c", "--tmp-overlay", "/t", "x", NULL };
+  struct setup_op *ro, *tmp;
+
+  parse(MODE_SETUID, argv);
+  ro = cfg.ops;
+  tmp = ro->next;
+  ck_assert_int_eq(ro->type, OP_OVERLAY);
+  ck_assert_uint_eq(ro->flags, OVERLAY_RO);
+  ck_assert_uint_eq(ro->n_layers, 2);
+  ck_assert_str_eq(ro->layers[0], "/a");
+  ck_assert_str_eq(ro->layers[1], "/b");
+  ck_assert_uint_eq(tmp->flags, OVERLAY_TMP);
+  ck_assert_uint_eq(tmp->n_layers, 1);
+  ck_assert_str_eq(tmp->layers[0], "/c");
+}
+END_TEST
+
+START_TEST(perms_and_size_apply_to_the_next_op_only)
+{
+  char *argv[] = { "--perms", "0700", "--size", "4096", "--tmpfs", "/t", "--tmpfs", "/u",
+                   "--perms", "0640", "--file", "0", "/f", "--bind-data", "0", "/d", "x", NULL };
+  struct setup_op *t, *u, *f, *d;
+
+  parse(MODE_SETUID, argv);
+  t = cfg.ops;
+  u = t->next;
+  f = u->next;
+  d = f->next;
+  ck_assert_uint_eq(t->perms, 0700);
+  ck_assert_uint_eq(t->size, 4096);
+  ck_assert_uint_eq(u->perms, 0755);
+  ck_assert_uint_eq(u->size, 0);
+  ck_assert_uint_eq(f->perms, 0640);
+  ck_assert_uint_eq(d->perms, 0600);
+}
+END_TEST
+
+START_TEST(args_fd_is_spliced_in_place)
+{
+  static const char words[] = "--dir\0/from-file\0--setenv\0FOIL_UNIT_C\0z\0";
+  char fd_arg[16];
+  char *argv[] = { "--dir", "/first", "--args", fd_arg, "--dir", "/last", "cmd", NULL };
+  int p[2];
+
+  ck_assert_int_eq(pipe(p), 0);
+  ck_assert_int_eq(write(p[1], words, sizeof words - 1), (ssize_t)(sizeof words - 1));
+  close(p[1]);
+  snprintf(fd_arg, sizeof fd_arg, "%d", p[0]);
+  parse(MODE_USERNS, argv);
+  ck_assert_str_eq(cfg.ops->dest, "/first");
+  ck_assert_str_eq(cfg.ops->next->dest, "/from-file");
+  ck_assert_str_eq(cfg.ops->next->next->dest, "/last");
+  ck_assert_str_eq(getenv("FOIL_UNIT_C"), "z");
+  ck_assert_str_eq(cfg.command[0], "cmd");
+}
+END_TEST
+
+START_TEST(nested_args_refused)
+{
+  static const char words[] = "--args\0" "0\0";
+  char fd_arg[16];
+  char *argv[] = { "--args", fd_arg, "cmd", NULL };
+  int p[2];
+
+  ck_assert_int_eq(pipe(p), 0);
+  ck_assert_int_eq(write(p[1], words, sizeof words - 1), (ssize_t)(sizeof words - 1));
+  close(p[1]);
+  snprintf(fd_arg, sizeof fd_arg, "%d", p[0]);
+  parse(MODE_USERNS, argv);
+}
+END_TEST
+
 /* Each of these must end foil with status 1 (Check checks the exit code). */
 static char *const bad_lines[][6] = {
   { "--bogus", "x" },
@@ -133,6 +208,18 @@ static char *const bad_lines[][6] = {
   { "--seccomp", "-1", "x" },
   { "--seccomp", "0a", "x" },
   { "--dir", "/a" },
+  { "--perms", "0700", "--ro-bind", "/a", "/b", "x" },
+  { "--perms", "0700", "--perms", "0700", "--dir", "/d" },
+  { "--size", "0", "--tmpfs", "/t", "x" },
+  { "--size", "10", "--dir", "/t", "x" },
+  { "--argv0", "a", "--argv0", "b", "x" },
+  { "--overlay-src", "/a", "--dir", "/d", "x" },
+  { "--overlay-src", "/a", "--ro-overlay", "/m", "x" },
+  { "--overlay-src", "/a", "x" },
+  { "--tmp-overlay", "/m", "x" },
+  { "--unshare-pid", "--pidns", "3", "x" },
+  { "--unshare-pid", "--as-pid-1", "--lock-file", "/l", "x" },
+  { "--userns-block-fd", "3", "x" },
   { "" },
 };
 
@@ -145,6 +232,23 @@ START_TEST(bad_command_lines_exit_1)
   if (argv[0][0] == '\0')
     argv[0] = NULL;
   parse(MODE_USERNS, argv);
+}
+END_TEST
+
+static char *const setuid_refusals[][4] = {
+  { "--cap-add", "CAP_SYS_ADMIN", "x" },
+  { "--userns", "3", "x" },
+  { "--userns2", "3", "x" },
+  { "--pidns", "3", "x" },
+  { "--userns-block-fd", "3", "x" },
+};
+
+START_TEST(setuid_mode_refuses_namespace_fds_and_cap_add)
+{
+  char *argv[4] = { NULL };
+
+  memcpy(argv, setuid_refusals[_i], sizeof setuid_refusals[_i]);
+  parse(MODE_SETUID, argv);
 }
 END_TEST
 
@@ -296,9 +400,9 @@ START_TEST(open_or_create_dir_stays_in_root)
   ck_assert_int_ge(root_fd, 0);
 
   /* A symlink whose target is missing inside the root is refused, not followed out. */
-  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  fd = open_or_create_dir_in_root(root_fd, "abs/created", 0755);
   ck_assert_int_lt(fd, 0);
-  fd = open_or_create_dir_in_root(root_fd, "dotdot/tmp/x/y");
+  fd = open_or_create_dir_in_root(root_fd, "dotdot/tmp/x/y", 0755);
   ck_assert_int_ge(fd, 0);
   close(fd);
   snprintf(path, sizeof path, "%s/created", outside);
@@ -306,7 +410,7 @@ START_TEST(open_or_create_dir_stays_in_root)
   /* Once the link's target exists inside the root, it is followed there. */
   snprintf(path, sizeof path, "mkdir -p '%s%s'", root, outside);
   ck_assert_int_eq(system(path), 0);
-  fd = open_or_create_dir_in_root(root_fd, "abs/created");
+  fd = open_or_create_dir_in_root(root_fd, "abs/created", 0755);
   ck_assert_int_ge(fd, 0);
   close(fd);
   snprintf(path, sizeof path, "%s/created", outside);
@@ -336,6 +440,12 @@ static Suite *unit_suite(void)
   tcase_add_loop_exit_test(parser, bad_command_lines_exit_1, 1, 0,
                            (int)(sizeof bad_lines / sizeof bad_lines[0]));
   tcase_add_exit_test(parser, setuid_mode_refuses_cap_add, 1);
+  tcase_add_loop_exit_test(parser, setuid_mode_refuses_namespace_fds_and_cap_add, 1, 0,
+                           (int)(sizeof setuid_refusals / sizeof setuid_refusals[0]));
+  tcase_add_test(parser, overlay_sources_go_to_the_next_overlay);
+  tcase_add_test(parser, perms_and_size_apply_to_the_next_op_only);
+  tcase_add_test(parser, args_fd_is_spliced_in_place);
+  tcase_add_exit_test(parser, nested_args_refused, 1);
   tcase_add_exit_test(parser, root_mode_uid_needs_userns, 1);
   tcase_add_test(parser, seccomp_program_is_read_and_counted);
   tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);

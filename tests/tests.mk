@@ -43,7 +43,7 @@ test-programs: $(TEST_PROGRAMS)
 # rule only makes sure the name exists if it is not.
 check-seccomp:
 
-check: all check-seccomp test-programs
+check: all check-seccomp test-programs check-completions
 	@if [ -x tests/check_unit ]; then tests/check_unit; else echo "SKIP unit tests: tests/check_unit.c not present"; fi
 	tests/run-integration.sh
 
