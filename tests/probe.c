@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/nsfs.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -483,23 +482,6 @@ static void cmd_readfd(const char *num)
     printf("readfd %s: ok %s\n", num, buf);
 }
 
-/* The user namespaces from the probe's own up to the first one it may not
- * see (NS_GET_PARENT fails with EPERM there), inner first. */
-static void cmd_userns_chain(void)
-{
-    int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-    printf("userns-chain:");
-    while (fd >= 0) {
-        struct stat st;
-        if (fstat(fd, &st) == 0)
-            printf(" %llu", (unsigned long long)st.st_ino);
-        int parent = ioctl(fd, NS_GET_PARENT);
-        close(fd);
-        fd = parent;
-    }
-    printf("\n");
-}
-
 /* Reports each forwarded signal as it arrives, until stdin reaches EOF. */
 static void cmd_signals(void)
 {
@@ -619,9 +601,7 @@ static int run_one(int argc, char **argv)
     } else if (!strcmp(c, "umount")) {
         NEED(1);
         report("umount", argv[1], umount2(argv[1], MNT_DETACH));
-    } else if (!strcmp(c, "userns-chain"))
-        cmd_userns_chain();
-    else if (!strcmp(c, "signals"))
+    } else if (!strcmp(c, "signals"))
         cmd_signals();
     else {
         fprintf(stderr, "probe: unknown command %s\n", c);
