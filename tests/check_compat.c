@@ -1580,9 +1580,10 @@ static void nsholder_start(struct nsholder *h, bool with_user)
     close(up[1]);
     close(go[0]);
     close(hold[0]);
-    char c, path[128], map[64];
+    char c, path[128];
     ck_assert_msg(read(up[0], &c, 1) == 1, "namespace helper failed");
     if (with_user) {
+        char map[64];
         pathf(path, sizeof path, "/proc/%d/setgroups", (int)h->outer);
         write_proc_file(path, "deny");
         pathf(path, sizeof path, "/proc/%d/uid_map", (int)h->outer);
@@ -1699,14 +1700,12 @@ START_TEST(pidns_option)
         pathf(pidns_buf, sizeof pidns_buf, "%s", v ? v : "?");
         v = value_of(r.out, "pid");
         pathf(pid_buf, sizeof pid_buf, "%s", v ? v : "?");
-        const char *pidns = pidns_buf, *pid = pid_buf;
-        ck_assert_msg(pid && atoi(pid) > 1 && atoi(pid) < 20, "payload pid %s in the joined namespace",
-                      pid ? pid : "?");
+        ck_assert_msg(atoi(pid_buf) > 1 && atoi(pid_buf) < 20, "payload pid %s in the joined namespace", pid_buf);
         if (!unshare_pid)
-            ck_assert_msg(pidns && strtoull(pidns, NULL, 10) == fd_inode(h.pidfd),
-                          "payload not in the given pid namespace: %s", pidns ? pidns : "?");
+            ck_assert_msg(strtoull(pidns_buf, NULL, 10) == fd_inode(h.pidfd),
+                          "payload not in the given pid namespace: %s", pidns_buf);
         else
-            ck_assert_msg(pidns && strtoull(pidns, NULL, 10) != fd_inode(h.pidfd),
+            ck_assert_msg(strtoull(pidns_buf, NULL, 10) != fd_inode(h.pidfd),
                           "--unshare-pid did not make a child pid namespace");
         result_free(&r);
         args_free(&a);
