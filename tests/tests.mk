@@ -6,6 +6,8 @@
 # setuid-root copy of foil, the same user with plain foil, root); as
 # another user it runs in user-namespace mode only and says what it skipped.
 # FOIL=/path/to/binary tests another bwrap-compatible binary.
+# The differential tests run the same arguments through a reference bwrap
+# (BWRAP, default /usr/bin/bwrap); without one they print SKIP.
 
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
