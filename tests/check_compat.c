@@ -1419,6 +1419,10 @@ static int lock_held(const char *path)
     return fl.l_type;
 }
 
+/* The locks are taken before the payload runs: a caller that sees the
+ * payload's first output can rely on them.
+ * FAILS AGAINST bwrap now and then: its pid 1 takes the locks only after
+ * forking the payload. */
 START_TEST(lock_file)
 {
     char l1[4200], l2[4200];
