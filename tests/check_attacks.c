@@ -185,6 +185,17 @@ static bool read_comm(pid_t pid, char *buf, size_t len)
     return true;
 }
 
+/* A process of foil's, by its name: neither the payload nor the caller's
+ * own child in the short window between fork() and the exec of foil
+ * (which still bears the test program's name). */
+static bool is_foil_comm(const char *comm)
+{
+    static char own[64];
+    if (!own[0] && !read_comm(getpid(), own, sizeof own))
+        return false;
+    return strcmp(comm, cfg.payload_comm) != 0 && strcmp(comm, own) != 0;
+}
+
 static pid_t parent_of(pid_t pid)
 {
     char p[64], buf[512];
@@ -235,10 +246,10 @@ static int descendants(pid_t root, pid_t *out, int max)
 static bool still_foil(pid_t pid)
 {
     char c[64];
-    if (!read_comm(pid, c, sizeof c) || !strcmp(c, cfg.payload_comm))
+    if (!read_comm(pid, c, sizeof c) || !is_foil_comm(c))
         return false;
     usleep(20000);
-    return read_comm(pid, c, sizeof c) && strcmp(c, cfg.payload_comm) != 0;
+    return read_comm(pid, c, sizeof c) && is_foil_comm(c);
 }
 
 struct findings {
@@ -270,7 +281,7 @@ static void try_ptrace(struct findings *f, pid_t pid, bool seize)
     /* Once stopped the tracee is out of any exec, so comm is settled. */
     waitpid(pid, &st, __WALL);
     char c[64];
-    bool foil = read_comm(pid, c, sizeof c) && strcmp(c, cfg.payload_comm) != 0;
+    bool foil = read_comm(pid, c, sizeof c) && is_foil_comm(c);
     ptrace(PTRACE_DETACH, pid, 0, 0);
     if (foil)
         found(f, seize ? "PTRACE_SEIZE" : "PTRACE_ATTACH", pid);
@@ -280,6 +291,10 @@ static void try_proc(struct findings *f, pid_t pid)
 {
     static const char *const files[] = { "mem", "environ", "maps" };
     char p[64], buf[64];
+    /* Only a process that already runs foil counts (names change only
+     * forward: the test's child, then foil, then the payload). */
+    if (!read_comm(pid, buf, sizeof buf) || !is_foil_comm(buf))
+        return;
     for (size_t i = 0; i < 3; i++) {
         pathf(p, sizeof p, "/proc/%d/%s", (int)pid, files[i]);
         int fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -329,7 +344,7 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
     *new_pid = false;
     for (int i = 0; i < n; i++) {
         char c[64];
-        if (!read_comm(pids[i], c, sizeof c) || !strcmp(c, cfg.payload_comm))
+        if (!read_comm(pids[i], c, sizeof c) || !is_foil_comm(c))
             continue;
         bool known = false;
         for (int j = 0; j < f->nseen; j++)

@@ -1081,10 +1081,13 @@ int main(void)
     Suite *s = suite_create("foil");
     TCase *opts = tcase_create(cfg.mode_name);
     TCase *atk = tcase_create(cfg.mode_name);
+    TCase *compat = tcase_create(cfg.mode_name);
     register_option_tests(opts);
     register_attack_tests(atk);
+    register_compat_tests(compat);
     suite_add_tcase(s, opts);
     suite_add_tcase(s, atk);
+    suite_add_tcase(s, compat);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);

@@ -650,6 +650,32 @@ static char *abs_path(const char *p)
     return r;
 }
 
+/* "bubblewrap 0.8.0" -> 8; anything else (foil) -> 0. Runs before any
+ * test, so it must not use Check's assertions. */
+static int bwrap_minor(const char *binary)
+{
+    int p[2], minor = 0;
+    char buf[256] = "";
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return 0;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        execl(binary, binary, "--version", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    ssize_t n = pid > 0 ? read(p[0], buf, sizeof buf - 1) : -1;
+    buf[n > 0 ? n : 0] = 0;
+    close(p[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    if (sscanf(buf, "bubblewrap 0.%d", &minor) != 1)
+        minor = 0;
+    return minor;
+}
+
 void harness_init(void)
 {
     static const char *const names[] = { "setuid", "userns", "root" };
@@ -702,8 +728,11 @@ void harness_init(void)
     if (stat(p, &st) == 0 && stat(pp, &parent) == 0 && st.st_dev != parent.st_dev)
         cfg.rosrc = strdup(pp);
     setenv("TMPDIR", cfg.workbase, 1);
-    printf("foil integration suite: mode %s, binary %s (prefix \"%s:\"), uid %d\n", cfg.mode_name,
-           cfg.foil, cfg.name, (int)getuid());
+    if (getenv("FOIL_TEST_BWRAP") && access(getenv("FOIL_TEST_BWRAP"), X_OK) == 0)
+        cfg.bwrap = getenv("FOIL_TEST_BWRAP");
+    cfg.target_bwrap = bwrap_minor(cfg.foil);
+    printf("foil integration suite: mode %s, binary %s (prefix \"%s:\"), uid %d, reference bwrap %s\n",
+           cfg.mode_name, cfg.foil, cfg.name, (int)getuid(), cfg.bwrap ? cfg.bwrap : "(none)");
     fflush(stdout);
 }
 

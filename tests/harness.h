@@ -23,6 +23,8 @@ struct config {
     const char *secret;   /* root-only 0600 file, or NULL */
     const char *rosrc;    /* dir with a tmpfs submount "sub", or NULL */
     const char *payload_comm; /* comm of the probe once exec'd */
+    const char *bwrap;    /* reference bwrap for differential tests, or NULL */
+    int target_bwrap;     /* the binary under test is bubblewrap: its minor version (0.8 -> 8), else 0 */
 };
 extern struct config cfg;
 

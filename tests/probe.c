@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,6 +34,8 @@
 #include <unistd.h>
 
 extern char **environ;
+
+static const char *own_argv0;
 
 static const char *err_name(int e)
 {
@@ -454,6 +458,65 @@ static void cmd_lo(void)
         if_freenameindex(ifs);
 }
 
+static void cmd_statfs(const char *path)
+{
+    struct statfs sf;
+    if (statfs(path, &sf) != 0) {
+        report("statfs", path, -1);
+        return;
+    }
+    printf("statfs %s: ok size=%llu\n", path, (unsigned long long)sf.f_blocks * (unsigned long long)sf.f_bsize);
+}
+
+/* Reads up to 4 KiB from an inherited fd (first line only is printed). */
+static void cmd_readfd(const char *num)
+{
+    char buf[4096];
+    ssize_t n = read(atoi(num), buf, sizeof buf - 1);
+    if (n < 0) {
+        report("readfd", num, -1);
+        return;
+    }
+    buf[n] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    printf("readfd %s: ok %s\n", num, buf);
+}
+
+/* Reports each forwarded signal as it arrives, until stdin reaches EOF. */
+static void cmd_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&set, sigs[i]);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+    if (sfd < 0) {
+        printf("signals: %s\n", err_name(errno));
+        return;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    for (;;) {
+        struct pollfd p[2] = { { 0, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+        if (poll(p, 2, -1) < 0)
+            continue;
+        if (p[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                printf("signal: %s\n", sigabbrev_np((int)si.ssi_signo));
+            fflush(stdout);
+        }
+        if (p[0].revents) {
+            char buf[64];
+            if (read(0, buf, sizeof buf) <= 0)
+                break;
+        }
+    }
+    close(sfd);
+}
+
 static void cmd_wait_stdin(void)
 {
     char buf[64];
@@ -520,6 +583,26 @@ static int run_one(int argc, char **argv)
             pause();
     } else if (!strcmp(c, "wait-stdin"))
         cmd_wait_stdin();
+    else if (!strcmp(c, "size")) {
+        NEED(1);
+        struct stat st;
+        if (stat(argv[1], &st) == 0)
+            printf("size %s: ok %lld\n", argv[1], (long long)st.st_size);
+        else
+            report("size", argv[1], -1);
+    } else if (!strcmp(c, "argv0"))
+        printf("argv0: %s\n", own_argv0);
+    else if (!strcmp(c, "statfs")) {
+        NEED(1);
+        cmd_statfs(argv[1]);
+    } else if (!strcmp(c, "readfd")) {
+        NEED(1);
+        cmd_readfd(argv[1]);
+    } else if (!strcmp(c, "umount")) {
+        NEED(1);
+        report("umount", argv[1], umount2(argv[1], MNT_DETACH));
+    } else if (!strcmp(c, "signals"))
+        cmd_signals();
     else {
         fprintf(stderr, "probe: unknown command %s\n", c);
         exit(99);
@@ -531,6 +614,7 @@ static int run_one(int argc, char **argv)
 int main(int argc, char **argv)
 {
     int start = 1;
+    own_argv0 = argv[0];
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
         fprintf(stderr, "usage: foil-probe CMD [ARGS] [+ CMD [ARGS]]...\n");

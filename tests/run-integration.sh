@@ -8,6 +8,9 @@
 # (user namespaces), and as root. Everything is removed at the end, also
 # after a failure or an interrupt.
 # As another user: runs the user-namespace mode only and says what it skipped.
+# If Debian's bwrap is installed (or BWRAP names another one), copies of it
+# are made next to foil's (a setuid-root one for the setuid mode), so that
+# differential tests can run the same arguments through both.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +19,8 @@ foil_arg=${FOIL:-$top/foil}
 case $foil_arg in /*) ;; *) foil_arg=$PWD/$foil_arg ;; esac
 [ -x "$foil_arg" ] || { echo "run-integration: $foil_arg is not an executable (set FOIL)" >&2; exit 1; }
 foil_name=$(basename "$foil_arg")
+ref_bwrap=${BWRAP:-/usr/bin/bwrap}
+[ -x "$ref_bwrap" ] || ref_bwrap=
 [ -x "$here/check_foil" ] && [ -x "$here/foil-probe" ] ||
   { echo "run-integration: build tests/check_foil and tests/foil-probe first (make test-programs)" >&2; exit 1; }
 
@@ -68,6 +73,13 @@ cp "$here/check_foil" "$here/foil-probe" "$tdir/bin/"
 # The copies keep foil's name: it is the prefix of its error messages.
 cp "$foil_arg" "$tdir/plain/$foil_name"
 chmod 755 "$tdir/bin"/* "$tdir/plain/$foil_name"
+# The reference copies live in their own dirs: their name must stay "bwrap"
+# even when foil itself is tested under that name.
+if [ -n "$ref_bwrap" ]; then
+  mkdir "$tdir/ref-plain" "$tdir/ref-suid"
+  cp "$ref_bwrap" "$tdir/ref-plain/bwrap"
+  chmod 755 "$tdir/ref-plain/bwrap"
+fi
 envs=(CK_VERBOSITY="${CK_VERBOSITY:-verbose}" FOIL_TEST_DIR="$tdir" FOIL_TEST_BIN="$tdir/bin")
 [ -n "${CK_RUN_CASE:-}" ] && envs+=(CK_RUN_CASE="$CK_RUN_CASE")
 [ -n "${CK_RUN_SUITE:-}" ] && envs+=(CK_RUN_SUITE="$CK_RUN_SUITE")
@@ -76,7 +88,8 @@ envs=(CK_VERBOSITY="${CK_VERBOSITY:-verbose}" FOIL_TEST_DIR="$tdir" FOIL_TEST_BI
 
 if [ "$(id -u)" != 0 ]; then
   mkdir "$tdir/work-userns"
-  run_mode userns env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-userns"
+  run_mode userns env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-userns" \
+    FOIL_TEST_BWRAP="${ref_bwrap:+$tdir/ref-plain/bwrap}"
   echo "SKIP setuid mode: needs root (to make a setuid-root copy of foil and a test user)"
   echo "SKIP root mode: not running as root"
   printf "integration summary:\n%b" "$summary"
@@ -93,6 +106,11 @@ gid=$(id -g "$user")
 cp "$foil_arg" "$tdir/suid/$foil_name"
 chown root:root "$tdir/suid/$foil_name"
 chmod 4755 "$tdir/suid/$foil_name"
+if [ -n "$ref_bwrap" ]; then
+  cp "$ref_bwrap" "$tdir/ref-suid/bwrap"
+  chown root:root "$tdir/ref-suid/bwrap"
+  chmod 4755 "$tdir/ref-suid/bwrap"
+fi
 
 # A root-only secret in a root-only dir: the user must never read it.
 mkdir -m 700 "$tdir/rootonly"
@@ -112,10 +130,11 @@ done
 
 as_user=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --)
 run_mode setuid "${as_user[@]}" env HOME="$tdir/work-setuid" FOIL="$tdir/suid/$foil_name" \
-  FOIL_TEST_WORK="$tdir/work-setuid"
+  FOIL_TEST_WORK="$tdir/work-setuid" FOIL_TEST_BWRAP="${ref_bwrap:+$tdir/ref-suid/bwrap}"
 run_mode userns "${as_user[@]}" env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" \
-  FOIL_TEST_WORK="$tdir/work-userns"
-run_mode root env HOME="$tdir/work-root" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-root"
+  FOIL_TEST_WORK="$tdir/work-userns" FOIL_TEST_BWRAP="${ref_bwrap:+$tdir/ref-plain/bwrap}"
+run_mode root env HOME="$tdir/work-root" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-root" \
+  FOIL_TEST_BWRAP="${ref_bwrap:+$tdir/ref-plain/bwrap}"
 
 printf "integration summary:\n%b" "$summary"
 cleanup

@@ -12,6 +12,7 @@ struct test_entry {
 #define T(name, modes) { name, (modes) }
 
 void register_attack_tests(TCase *tc);
+void register_compat_tests(TCase *tc);
 
 /* Adds the entries meant for cfg.mode; prints the others as skipped. */
 void add_tests(TCase *tc, const struct test_entry *t);

@@ -6,12 +6,14 @@
 # setuid-root copy of foil, the same user with plain foil, root); as
 # another user it runs in user-namespace mode only and says what it skipped.
 # FOIL=/path/to/binary tests another bwrap-compatible binary.
+# The differential tests run the same arguments through a reference bwrap
+# (BWRAP, default /usr/bin/bwrap); without one they print SKIP.
 
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
-INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/harness.c
+INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
 INTEGRATION_HDRS := tests/harness.h tests/suites.h
 TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
