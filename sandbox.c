@@ -636,11 +636,16 @@ static bool is_overlay_option(const char *name)
          strcmp(name, "--tmp-overlay") == 0 || strcmp(name, "--ro-overlay") == 0;
 }
 
-static void check_modifiers_used(const struct config *cfg)
+static void check_overlay_sources_used(const struct config *cfg)
 {
   if (cfg->n_overlay_srcs > 0)
     die("--overlay-src must be followed by another --overlay-src or one of --overlay, "
         "--tmp-overlay, or --ro-overlay");
+}
+
+static void check_modifiers_used(const struct config *cfg)
+{
+  check_overlay_sources_used(cfg);
   if (cfg->has_pending_perms)
     die("--perms must be followed by an option that creates a file");
   if (cfg->has_pending_size)
@@ -687,7 +692,8 @@ void parse_args(struct config *cfg, int argc, char **argv)
       if (overlay_pending && !is_overlay_option(def->name))
         check_modifiers_used(cfg);
     }
-  check_modifiers_used(cfg);
+  /* Like bwrap, a --perms or --size right before the command is ignored. */
+  check_overlay_sources_used(cfg);
   if (i >= wl.count)
     die("No command specified (see %s --help)", prog_name);
   cfg->command = wl.words + i;
@@ -717,7 +723,7 @@ void validate_config(struct config *cfg)
     die("--userns-block-fd requires --info-fd");
   if (cfg->userns_block_fd >= 0 && (cfg->userns_fd >= 0 || cfg->disable_userns))
     die("--userns-block-fd is not compatible with --userns or --disable-userns");
-  if (cfg->userns_block_fd >= 0 && cfg->mode == MODE_ROOT && !cfg->unshare_user)
+  if (cfg->userns_block_fd >= 0 && !cfg->unshare_user)
     die("--userns-block-fd requires --unshare-user");
   if (cfg->userns2_fd >= 0 && cfg->disable_userns)
     die("--userns2 is not compatible with --disable-userns");

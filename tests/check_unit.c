@@ -219,6 +219,7 @@ static char *const bad_lines[][6] = {
   { "--tmp-overlay", "/m", "x" },
   { "--unshare-pid", "--as-pid-1", "--lock-file", "/l", "x" },
   { "--userns-block-fd", "3", "x" },
+  { "--userns-block-fd", "3", "--info-fd", "4", "x" },
   { "" },
 };
 
