@@ -2324,6 +2324,85 @@ START_TEST(diff_json)
 }
 END_TEST
 
+
+/* ---------------- Flatpak's option set through a bwrap symlink ---------------- */
+
+/* What Flatpak's `flatpak run` hands to bwrap, in the same shape: most options
+ * through --args, the app metadata through --ro-bind-data, a file through
+ * --file, a seccomp program, and --info-fd/--json-status-fd/--sync-fd watched
+ * from this end. foil runs as "bwrap" (a symlink), as Flatpak would find it. */
+START_TEST(flatpak_set_via_bwrap_symlink)
+{
+    static const char *const words[] = {
+        "--unshare-ipc", "--unshare-net", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session", "--clearenv", "--setenv", "HOME", "/home/user",
+        "--setenv", "FLATPAK_ID", "org.example.App", "--proc", "/proc", "--dev", "/dev",
+        "--dir", "/tmp", "--dir", "/run/user/1000", "--perms", "0700", "--dir", "/run/user/1000/.flatpak",
+        "--symlink", "../run", "/var/run", "--tmpfs", "/app", "--dir", "/home/user", "--chdir", "/home/user",
+        "--ro-bind-try", "/nonexistent-resolv.conf", "/run/host/monitor/resolv.conf",
+        "--lock-file", "/.flatpak-info", "--unsetenv", "TMPDIR",
+    };
+    /* "ret ALLOW": what matters is that the program goes through. */
+    static const unsigned char allow[8] = { 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
+    char link[4200];
+    int info[2], js[2], sync[2];
+    ck_assert(pipe(info) == 0 && pipe(js) == 0 && pipe(sync) == 0);
+    int args = args_data_fd(words, sizeof words / sizeof words[0]);
+    int meta = text_fd("[Application]\nname=org.example.App\n");
+    int passwd = text_fd("user:x:1000:1000::/home/user:/bin/sh\n");
+    int seccomp = data_fd(allow, sizeof allow);
+    pathf(link, sizeof link, "%s/bwrap", W);
+    ck_assert(symlink(cfg.foil, link) == 0);
+    struct spawn o = { .exec_path = link,
+                       .keep_fds = { args, info[1], js[1], sync[1], meta, passwd, seccomp },
+                       .nkeep = 7 };
+    struct args a = { 0 };
+    struct result r;
+    args_probe(&a);
+    add_fd_arg(&a, "--args", args);
+    add_fd_arg(&a, "--info-fd", info[1]);
+    add_fd_arg(&a, "--json-status-fd", js[1]);
+    add_fd_arg(&a, "--sync-fd", sync[1]);
+    add_fd_arg(&a, "--ro-bind-data", meta);
+    args_add(&a, "/.flatpak-info");
+    add_fd_arg(&a, "--file", passwd);
+    args_add(&a, "/etc/passwd");
+    add_fd_arg(&a, "--seccomp", seccomp);
+    args_addv(&a, "--", "/probe", "read", "/.flatpak-info", "+", "read", "/etc/passwd", "+", "status", "+",
+              "readlink", "/var/run", "+", "stat", "/run/user/1000/.flatpak", "+", "env", "+", "exit", "3",
+              END);
+    run(&r, &o, &a);
+    int own[] = { args, info[1], js[1], sync[1], meta, passwd, seccomp };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        close(own[i]);
+    char *info_text = slurp_fd(info[0]), *status = slurp_fd(js[0]), *sync_left = slurp_fd(sync[0]);
+    ck_assert_msg(r.code == 3 && r.err[0] == 0, "exit %d, stderr:\n%s", r.code, r.err);
+    ASSERT_LINE(&r, "read /.flatpak-info: ok [Application]");
+    ASSERT_LINE(&r, "read /etc/passwd: ok user:x:1000:1000::/home/user:/bin/sh");
+    ASSERT_LINE(&r, "cwd: /home/user");
+    ASSERT_LINE(&r, "readlink /var/run: ok ../run");
+    ck_assert_msg(has_line(r.out, "env: FLATPAK_ID=org.example.App") && has_line(r.out, "env: HOME=/home/user"),
+                  "environment:\n%s", r.out);
+    ck_assert_msg(strstr(r.out, "stat /run/user/1000/.flatpak: dir 0700 "), "--perms --dir:\n%s", r.out);
+    struct json_obj o_info;
+    ck_assert_msg(json_parse(info_text, &o_info), "--info-fd is not JSON:\n%s", info_text);
+    ck_assert_msg(!strcmp(json_keys(&o_info), "cgroup-namespace child-pid ipc-namespace mnt-namespace "
+                                              "net-namespace pid-namespace uts-namespace"),
+                  "--info-fd keys \"%s\"", json_keys(&o_info));
+    ck_assert_msg(count_lines(status) == 2 && strstr(status, "{ \"exit-code\": 3 }"), "status:\n%s", status);
+    ck_assert_msg(sync_left[0] == 0, "--sync-fd carried data: %s", sync_left);
+    free(info_text);
+    free(status);
+    free(sync_left);
+    close(info[0]);
+    close(js[0]);
+    close(sync[0]);
+    result_free(&r);
+    args_free(&a);
+    assert_no_children();
+}
+END_TEST
+
 /* ---------------- registration ---------------- */
 
 void register_compat_tests(TCase *tc)
@@ -2337,7 +2416,7 @@ void register_compat_tests(TCase *tc)
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
-    T(ro_overlay, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
+    T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
     T(setup_error_json, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
