@@ -38,15 +38,6 @@ static int capset_none(void)
   return (int)syscall(SYS_capset, &hdr, data);
 }
 
-static bool has_any_capability(void)
-{
-  struct __user_cap_data_struct d[2];
-
-  if (capget_all(d) < 0)
-    die_errno("capget");
-  return (d[0].permitted | d[1].permitted | d[0].effective | d[1].effective) != 0;
-}
-
 enum run_mode priv_detect_mode(uid_t *caller_uid, gid_t *caller_gid)
 {
   uid_t ruid, euid, suid;
@@ -59,11 +50,7 @@ enum run_mode priv_detect_mode(uid_t *caller_uid, gid_t *caller_gid)
   if (ruid == 0 && euid == 0)
     return MODE_ROOT;
   if (euid != 0)
-    {
-      if (has_any_capability())
-        die("Unexpected capabilities but not setuid, old file caps config?");
-      return MODE_USERNS;
-    }
+    return MODE_USERNS;
   /* Safe: only lowers the identity used for file access to the caller's. */
   setfsuid(ruid);
   setfsgid(rgid);
@@ -164,10 +151,9 @@ static void become_namespace_root(int go_fd, bool own_maps)
     die_errno("prctl(PR_SET_DUMPABLE)");
   if (setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0)
     return;
-  if (own_maps || errno != EINVAL)
-    die_errno("Can't become root of the sandbox's user namespace");
-  if (geteuid() == (uid_t)-1 || geteuid() == 65534)
-    die("--userns-block-fd: the caller's uid is not mapped in the sandbox's user namespace");
+  /* Unmapped ids show as the overflow id 65534: nothing could work then. */
+  if (own_maps || errno != EINVAL || geteuid() == 65534)
+    die_errno("Can't become root of the sandbox's user namespace (are its maps written?)");
 }
 
 pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, bool write_maps,

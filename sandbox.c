@@ -1535,6 +1535,9 @@ int main(int argc, char **argv)
   check_kernel_version();
   signal(SIGCHLD, SIG_DFL);
   caller_caps = current_permitted_caps();
+  /* File capabilities instead of the setuid bit: a setup foil does not support. */
+  if (mode == MODE_USERNS && caller_caps != 0)
+    die("Unexpected capabilities but not setuid, old file caps config?");
   if (mode != MODE_SETUID)
     {
       /* Nothing is privileged here, and --userns, --pidns and
