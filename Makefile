@@ -54,5 +54,6 @@ bench: all
 
 clean: tests-clean seccomp-clean
 	rm -f foil *.o
+	rm -rf bench/out
 
 .PHONY: all install uninstall bench clean check
