@@ -188,13 +188,13 @@ static struct setup_op *add_op(struct config *cfg, enum op_type type, const char
   return op;
 }
 
-static int parse_fd_arg(const char *option, const char *arg)
+/* bwrap's wording: scripts and its test suite match "Invalid fd: VALUE". */
+static int parse_fd_arg(const char *arg)
 {
   int fd;
 
   if (!parse_fd(arg, &fd))
     die("Invalid fd: %s", arg);
-  (void)option;
   return fd;
 }
 
@@ -205,10 +205,8 @@ static void read_seccomp_program(struct config *cfg, const char *option, const c
   struct seccomp_program *prog;
   char *data;
   size_t len;
-  int fd;
+  int fd = parse_fd_arg(fd_arg);
 
-  if (!parse_fd(fd_arg, &fd))
-    die("Invalid fd: %s", fd_arg);
   if (read_all(fd, MAX_SECCOMP_INSNS * sizeof(struct sock_filter), &data, &len) < 0)
     {
       if (errno == E2BIG)
@@ -410,23 +408,23 @@ static void opt_chmod(struct config *c, const char *o, char **a)
 }
 static void opt_file(struct config *c, const char *o, char **a)
 {
-  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(o, a[0]);
+  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(a[0]);
 }
 static void opt_bind_fd(struct config *c, const char *o, char **a)
 {
   unsigned flags = strcmp(o, "--ro-bind-fd") == 0 ? BIND_READONLY : 0;
 
-  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(o, a[0]);
+  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(a[0]);
 }
 static void opt_bind_data(struct config *c, const char *o, char **a)
 {
   unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
 
-  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(o, a[0]);
+  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(a[0]);
 }
 static void opt_keep_fd(struct config *c, const char *o, char **a)
 {
-  int fd = parse_fd_arg(o, a[0]);
+  int fd = parse_fd_arg(a[0]);
 
   if (fcntl(fd, F_GETFD) < 0)
     die_errno("--keep-fd %d", fd);
@@ -481,21 +479,21 @@ static void opt_overlay(struct config *c, const char *o, char **a)
   c->overlay_srcs = NULL;
   c->n_overlay_srcs = 0;
 }
-static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(o, a[0]); }
-static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(o, a[0]); }
+static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(a[0]); }
+static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(a[0]); }
 static void opt_json_status_fd(struct config *c, const char *o, char **a)
 {
-  c->json_status_fd = parse_fd_arg(o, a[0]);
+  c->json_status_fd = parse_fd_arg(a[0]);
   set_error_json_fd(c->json_status_fd);
 }
-static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(o, a[0]); }
+static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(a[0]); }
 /* Namespace fds would let the caller choose namespaces the setuid start did
    not create: refused there, as bwrap does (CVE-2020-5291). */
 static int namespace_fd_option(const struct config *c, const char *o, const char *arg)
 {
   if (c->mode == MODE_SETUID)
     die("%s is not allowed in setuid mode", o);
-  return parse_fd_arg(o, arg);
+  return parse_fd_arg(arg);
 }
 static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
 static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
@@ -608,7 +606,7 @@ static void splice_args_file(struct word_list *wl, int i)
 {
   char *data, *p;
   size_t len;
-  int fd = parse_fd_arg("--args", wl->words[i + 1]), n = 0;
+  int fd = parse_fd_arg(wl->words[i + 1]), n = 0;
 
   if (read_all(fd, 64 << 20, &data, &len) < 0)
     die_errno("Can't read --args %s", wl->words[i + 1]);
@@ -973,7 +971,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
       forward_to_pid = child;
       install_signal_forwarding(true);
     }
-  while (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
+  if (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
     _exit(1);
   _exit(exit_status_of(status));
 }
