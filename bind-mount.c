@@ -94,21 +94,34 @@ static mode_t parent_mode(const struct setup_op *op)
   return 0700 | ((p & 070) ? 050 : 0) | ((p & 07) ? 05 : 0);
 }
 
+/* The directory that will hold OP's destination, created (with bwrap's
+   modes) where missing; *leaf gets the last component (free it). */
+static int open_dest_parent(struct mount_ctx *ctx, const struct setup_op *op, char **leaf)
+{
+  char *rel = path_relative_to_root(op->dest), *parent_rel;
+  int parent;
+
+  path_split_leaf(rel, &parent_rel, leaf);
+  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
+  if (parent < 0)
+    die_errno("Can't create parent directories of %s", op->dest);
+  free(rel);
+  free(parent_rel);
+  return parent;
+}
+
 /* Open DEST (inside the new root) as an O_PATH fd, creating a directory or an
    empty 0444 file as the mount point when it is missing. */
 static int open_dest(struct mount_ctx *ctx, const struct setup_op *op, enum dest_kind kind)
 {
   const char *dest = op->dest;
-  char *rel = path_relative_to_root(dest), *parent_rel, *leaf;
+  char *rel = path_relative_to_root(dest), *leaf;
   int parent, fd;
 
   fd = resolve_in_root(ctx->root_fd, rel, kind == DEST_DIR ? O_DIRECTORY : 0);
   if (fd >= 0 || errno != ENOENT || kind == DEST_EXISTING)
     goto out;
-  path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
-  if (parent < 0)
-    die_errno("Can't create parent directories of %s", dest);
+  parent = open_dest_parent(ctx, op, &leaf);
   if (kind == DEST_DIR)
     {
       if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
@@ -124,7 +137,6 @@ static int open_dest(struct mount_ctx *ctx, const struct setup_op *op, enum dest
         close(f);
     }
   close(parent);
-  free(parent_rel);
   free(leaf);
   fd = resolve_in_root(ctx->root_fd, rel, kind == DEST_DIR ? O_DIRECTORY : 0);
   if (fd < 0 && errno == ENOENT)
@@ -438,19 +450,13 @@ static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
   /* An existing directory keeps its mode; a new one gets --perms (0755). */
   if (fd < 0 && errno == ENOENT)
     {
-      char *parent_rel, *leaf;
+      char *leaf;
 
-      path_split_leaf(rel, &parent_rel, &leaf);
-      fd = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
-      if (fd >= 0)
-        {
-          close(fd);
-          fd = open_or_create_dir_in_root(ctx->root_fd, rel, op->perms & 0777);
-        }
+      close(open_dest_parent(ctx, op, &leaf));
+      free(leaf);
+      fd = open_or_create_dir_in_root(ctx->root_fd, rel, op->perms & 0777);
       if (fd >= 0 && op->perms != (op->perms & 0777))
         chmod_fd(ctx, fd, op->perms, op->dest);
-      free(parent_rel);
-      free(leaf);
     }
   if (fd < 0)
     die_errno("Can't mkdir %s", op->dest);
@@ -460,15 +466,11 @@ static void op_dir(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf;
-  int parent;
+  char *leaf;
+  int parent = open_dest_parent(ctx, op, &leaf);
 
-  path_split_leaf(rel, &parent_rel, &leaf);
   if (*leaf == '\0')
     die("Can't make symlink at %s: it is the root", op->dest);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
-  if (parent < 0)
-    die_errno("Can't create parent directories of %s", op->dest);
   if (symlinkat(op->source, parent, leaf) < 0)
     {
       char existing[4096];
@@ -485,8 +487,6 @@ static void op_symlink(struct mount_ctx *ctx, const struct setup_op *op)
         die("Can't make symlink at %s: existing destination is %s", op->dest, existing);
     }
   close(parent);
-  free(rel);
-  free(parent_rel);
   free(leaf);
 }
 
@@ -512,13 +512,9 @@ static void copy_fd_to(int from, int to, const char *dest)
 
 static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  char *rel = path_relative_to_root(op->dest), *parent_rel, *leaf;
-  int parent, fd;
+  char *leaf;
+  int parent = open_dest_parent(ctx, op, &leaf), fd;
 
-  path_split_leaf(rel, &parent_rel, &leaf);
-  parent = open_or_create_dir_in_root(ctx->root_fd, parent_rel, parent_mode(op));
-  if (parent < 0)
-    die_errno("Can't create parent directories of %s", op->dest);
   /* O_NOFOLLOW: a symlink at the destination is refused, never followed. */
   fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
@@ -528,8 +524,6 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
     die_errno("Can't write %s", op->dest);
   close(op->fd);
   close(parent);
-  free(rel);
-  free(parent_rel);
   free(leaf);
 }
 
