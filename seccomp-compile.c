@@ -20,26 +20,29 @@
 
 const char *sc_progname = "seccomp-compile";
 
+static void sc_report(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", sc_progname, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void sc_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", sc_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sc_report("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void sc_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", sc_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sc_report("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void *sc_xmalloc(size_t n)
