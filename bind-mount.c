@@ -30,6 +30,16 @@ static void die_mount_api(const char *what, const char *arg)
   die_errno("%s %s", what, arg);
 }
 
+/* A second, close-on-exec handle on a mount: the first is consumed by attach(). */
+static int dup_cloexec(int fd)
+{
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+  if (copy < 0)
+    die_errno("Can't duplicate a mount fd");
+  return copy;
+}
+
 static int resolve_in_root(int root_fd, const char *rel, int flags)
 {
   struct open_how how = {
@@ -237,9 +247,7 @@ void new_root_create(struct mount_ctx *ctx)
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
   ctx->root_fd = new_tmpfs(0755, 0, "/");
-  ctx->base_fd = dup(ctx->root_fd);
-  if (ctx->base_fd < 0)
-    die_errno("dup");
+  ctx->base_fd = dup_cloexec(ctx->root_fd);
   ctx->scratch_fd = -1;
   /* A recursive bind of a host path above it (--bind / /) must not copy the
      new root into itself. */
@@ -351,9 +359,7 @@ static void op_proc(struct mount_ctx *ctx, const struct setup_op *op)
         die_mount_api("Can't bind /proc on", op->dest);
       set_attrs(mnt, attrs, true, "Can't set mount flags of /proc on", op->dest);
     }
-  keep = dup(mnt);
-  if (keep < 0)
-    die_errno("dup");
+  keep = dup_cloexec(mnt);
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount proc on");
   cover_proc_paths(keep);
   close(keep);
@@ -396,9 +402,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
   int mnt = new_tmpfs(0755, 0, op->dest), dev_fd, pts;
   char host_path[64], tty[256];
 
-  dev_fd = dup(mnt);
-  if (dev_fd < 0)
-    die_errno("dup");
+  dev_fd = dup_cloexec(mnt);
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
   for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
     {
