@@ -601,12 +601,15 @@ struct word_list {
   int total;      /* every word seen, "--args FD" included, for the limit */
 };
 
-/* Replace "--args FD" at position i by the NUL-separated words read from FD. */
+/* Replace "--args FD" at position i by the NUL-separated words read from FD.
+   The lists are rebuilt rather than resized in place: the file may hold
+   fewer words than the two it replaces. */
 static void splice_args_file(struct word_list *wl, int i)
 {
-  char *data, *p;
+  char *data, *p, **words;
+  bool *from_file;
   size_t len;
-  int fd = parse_fd_arg(wl->words[i + 1]), n = 0;
+  int fd = parse_fd_arg(wl->words[i + 1]), n = 0, count, tail;
 
   if (read_all(fd, 64 << 20, &data, &len) < 0)
     die_errno("Can't read --args %s", wl->words[i + 1]);
@@ -616,16 +619,24 @@ static void splice_args_file(struct word_list *wl, int i)
   wl->total += n;
   if (wl->total > MAX_ARGS)
     die("Exceeded maximum number of arguments %d", MAX_ARGS);
-  wl->words = xrealloc(wl->words, sizeof(char *) * (size_t)(wl->count - 2 + n + 1));
-  wl->from_file = xrealloc(wl->from_file, sizeof(bool) * (size_t)(wl->count - 2 + n + 1));
-  memmove(wl->words + i + n, wl->words + i + 2, sizeof(char *) * (size_t)(wl->count - i - 2 + 1));
-  memmove(wl->from_file + i + n, wl->from_file + i + 2, sizeof(bool) * (size_t)(wl->count - i - 2));
+  count = wl->count - 2 + n;
+  tail = wl->count - i - 2;
+  words = xcalloc((size_t)count + 1, sizeof(char *));
+  from_file = xcalloc((size_t)count + 1, sizeof(bool));
+  memcpy(words, wl->words, sizeof(char *) * (size_t)i);
+  memcpy(from_file, wl->from_file, sizeof(bool) * (size_t)i);
   for (p = data; p < data + len; p += strlen(p) + 1, i++)
     {
-      wl->words[i] = p;
-      wl->from_file[i] = true;
+      words[i] = p;
+      from_file[i] = true;
     }
-  wl->count += n - 2;
+  memcpy(words + i, wl->words + wl->count - tail, sizeof(char *) * (size_t)tail);
+  memcpy(from_file + i, wl->from_file + wl->count - tail, sizeof(bool) * (size_t)tail);
+  free(wl->words);
+  free(wl->from_file);
+  wl->words = words;
+  wl->from_file = from_file;
+  wl->count = count;
 }
 
 static bool is_overlay_option(const char *name)

@@ -15,6 +15,14 @@
 
 static struct config cfg;
 
+/* The parser keeps what it allocates for the life of the process (foil execs
+   or exits right after); only memory errors are of interest here. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+  return "detect_leaks=0";
+}
+
 static void parse(enum run_mode mode, char **argv)
 {
   int argc = 0;
@@ -210,6 +218,23 @@ START_TEST(args_fd_is_spliced_in_place)
   ck_assert_str_eq(cfg.ops->next->next->dest, "/last");
   ck_assert_str_eq(getenv("FOIL_UNIT_C"), "z");
   ck_assert_str_eq(cfg.command[0], "cmd");
+}
+END_TEST
+
+/* An --args file shorter than the two words it replaces (0 or 1 words). */
+START_TEST(args_fd_with_fewer_words_than_it_replaces)
+{
+  static const char one[] = "--new-session\0";
+  char fd_arg[16];
+  char *argv[] = { "--args", fd_arg, "--dir", "/x", "--dir", "/y", "--tmpfs", "/t", "cmd", "arg", NULL };
+
+  snprintf(fd_arg, sizeof fd_arg, "%d", data_pipe(one, _i == 0 ? 0 : sizeof one - 1));
+  parse(MODE_USERNS, argv);
+  ck_assert(cfg.new_session == (_i == 1));
+  ck_assert_str_eq(cfg.ops->next->next->dest, "/t");
+  ck_assert_str_eq(cfg.command[0], "cmd");
+  ck_assert_str_eq(cfg.command[1], "arg");
+  ck_assert_ptr_null(cfg.command[2]);
 }
 END_TEST
 
@@ -455,6 +480,7 @@ static Suite *unit_suite(void)
   tcase_add_test(parser, overlay_sources_go_to_the_next_overlay);
   tcase_add_test(parser, perms_and_size_apply_to_the_next_op_only);
   tcase_add_test(parser, args_fd_is_spliced_in_place);
+  tcase_add_loop_test(parser, args_fd_with_fewer_words_than_it_replaces, 0, 2);
   tcase_add_test(parser, nested_args_refused);
   tcase_add_test(parser, seccomp_program_is_read_and_counted);
   tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);

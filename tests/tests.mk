@@ -31,12 +31,16 @@ tests/foil-probe: tests/probe.c
 	$(CC) $(TEST_CFLAGS) $(CFLAGS) -static -o $@ $<
 
 # sandbox.c is compiled with its main() renamed, so the tests can call its
-# parser; the other sources are linked as they are.
+# parser; the other sources are linked as they are. The unit tests run under
+# AddressSanitizer and UBSan: a parser bug that reads past a buffer must fail
+# them even when the bytes beyond happen to be harmless.
+UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
 tests/sandbox-unit.o: sandbox.c $(FOIL_HDRS)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Dmain=foil_main -c -o $@ sandbox.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(UNIT_SANITIZE) -Dmain=foil_main -c -o $@ sandbox.c
 
 tests/check_unit: tests/check_unit.c tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(FOIL_HDRS)
-	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -I. -o $@ tests/check_unit.c \
+	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(UNIT_SANITIZE) -I. -o $@ tests/check_unit.c \
 	  tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 test-programs: $(TEST_PROGRAMS)
