@@ -151,7 +151,7 @@ static void usage(FILE *out)
           "    --keep-fd FD                 (foil) Pass FD on to COMMAND (others are closed)\n"
           "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
           "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
-          prog_name);
+          prog_path);
 }
 
 /* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
@@ -269,9 +269,14 @@ static uid_t parse_id(const char *option, const char *arg)
 typedef void (*option_handler)(struct config *cfg, const char *option, char **args);
 
 static void opt_help(struct config *c, const char *o, char **a) { usage(stdout); exit(0); }
+/* Invoked as bwrap, the version is bubblewrap's: callers such as BuildStream
+   read the second word as X.Y.Z and pick options by it. */
 static void opt_version(struct config *c, const char *o, char **a)
 {
-  printf("foil %s (bubblewrap 0.11 compatible)\n", FOIL_VERSION);
+  if (strcmp(prog_name, "bwrap") == 0)
+    printf("bubblewrap %s (foil %s)\n", BWRAP_COMPAT_VERSION, FOIL_VERSION);
+  else
+    printf("foil %s (bubblewrap %s compatible)\n", FOIL_VERSION, BWRAP_COMPAT_VERSION);
   exit(0);
 }
 static void opt_unshare_all(struct config *c, const char *o, char **a)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 const char *prog_name = "foil";
+const char *prog_path = "foil";
 static bool level_prefix;
 static int error_exit_status = 1;
 static int error_json_fd = -1;
@@ -52,6 +53,7 @@ void set_prog_name(const char *argv0)
 
   if (argv0 == NULL || *argv0 == '\0')
     return;
+  prog_path = argv0;
   slash = strrchr(argv0, '/');
   prog_name = slash ? slash + 1 : argv0;
   if (*prog_name == '\0')

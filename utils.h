@@ -7,9 +7,13 @@
 #include <sys/types.h>
 
 #define FOIL_VERSION "0.1.0"
+/* The bubblewrap release whose command line and behaviour foil follows. */
+#define BWRAP_COMPAT_VERSION "0.11.1"
 
 /* Name foil was invoked as (basename of argv[0]); prefixes every message. */
 extern const char *prog_name;
+/* argv[0] itself, as --help shows it (bwrap's usage line does). */
+extern const char *prog_path;
 
 void set_prog_name(const char *argv0);
 void set_level_prefix(bool enabled);

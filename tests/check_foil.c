@@ -65,8 +65,34 @@ START_TEST(help)
     struct result r;
     RUN_BARE(&r, "--help");
     assert_ok(&r);
-    ck_assert_msg(!strncmp(r.out, "usage: ", 7), "--help output does not start with usage:\n%s", r.out);
+    /* bwrap's usage line names the program exactly as invoked (its suite checks that). */
+    char want[4200];
+    pathf(want, sizeof want, "usage: %s [", cfg.foil);
+    ck_assert_msg(!strncmp(r.out, want, strlen(want)), "--help output does not start with \"%s\":\n%s", want, r.out);
     ck_assert_msg(strstr(r.out, "--ro-bind") && strstr(r.out, "--unshare-user"), "--help lacks options");
+    result_free(&r);
+}
+END_TEST
+
+/* Invoked as bwrap, the second word of --version is bubblewrap's X.Y.Z, as
+ * BuildStream parses it to decide on --die-with-parent (>= 0.1.8). */
+START_TEST(version_as_bwrap)
+{
+    char link[4200];
+    unsigned x, y, z;
+    char end;
+    pathf(link, sizeof link, "%s/bwrap", W);
+    ck_assert(symlink(cfg.foil, link) == 0);
+    struct spawn o = { .exec_path = link };
+    struct args a = { 0 };
+    struct result r;
+    args_add(&a, "--version");
+    run(&r, &o, &a);
+    assert_ok(&r);
+    ck_assert_msg(sscanf(r.out, "bubblewrap %u.%u.%u%c", &x, &y, &z, &end) == 4 && (end == ' ' || end == '\n'),
+                  "--version as bwrap: expected \"bubblewrap X.Y.Z\":\n%s", r.out);
+    ck_assert_msg(x > 0 || y > 1 || (y == 1 && z >= 8), "--version as bwrap: %u.%u.%u is older than 0.1.8", x, y, z);
+    args_free(&a);
     result_free(&r);
 }
 END_TEST
@@ -1056,7 +1082,7 @@ END_TEST
 static void register_option_tests(TCase *tc)
 {
     const struct test_entry option_tests[] = {
-    T(help, ALL), T(version, ALL), T(no_arguments, ALL), T(unknown_option, ALL),
+    T(help, ALL), T(version, ALL), T(version_as_bwrap, ALL), T(no_arguments, ALL), T(unknown_option, ALL),
     T(missing_arguments, ALL), T(bad_numbers, ALL), T(double_dash, ALL),
     T(error_prefix_bwrap_symlink, ALL), T(error_prefix_invoked_name, ALL), T(exit_status, ALL),
     T(exec_failure, ALL), T(ns_default, ALL), T(unshare_user, ALL), T(unshare_user_try, ALL),
