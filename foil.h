@@ -87,7 +87,8 @@ struct config {
   bool used_seccomp, used_add_seccomp;
 
   const char *argv0;    /* --argv0 */
-  int *keep_fds;        /* --keep-fd: passed on to the payload */
+  bool close_fds;       /* --close-fds: inherited fds above 2 do not reach the payload */
+  int *keep_fds;        /* --keep-fd: passed on to the payload despite --close-fds */
   size_t n_keep_fds;
   const char **lock_files; /* --lock-file: read-locked by pid 1 while it runs */
   size_t n_lock_files;

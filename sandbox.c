@@ -148,7 +148,8 @@ static void usage(FILE *out)
           "    --userns-block-fd FD         Block on FD until the user namespace is ready\n"
           "    --exec-label LABEL           Exec label for the sandbox\n"
           "    --file-label LABEL           File label for temporary sandbox content\n"
-          "    --keep-fd FD                 (foil) Pass FD on to COMMAND (others are closed)\n"
+          "    --close-fds                  (foil) Close every inherited fd above 2 before running COMMAND\n"
+          "    --keep-fd FD                 (foil) With --close-fds, still pass FD on to COMMAND\n"
           "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
           "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
           prog_path);
@@ -442,6 +443,7 @@ static void opt_lock_file(struct config *c, const char *o, char **a)
   c->lock_files[c->n_lock_files++] = a[0];
 }
 static void opt_forward_signals(struct config *c, const char *o, char **a) { c->forward_signals = true; }
+static void opt_close_fds(struct config *c, const char *o, char **a) { c->close_fds = true; }
 static void opt_setup_error_status(struct config *c, const char *o, char **a)
 {
   unsigned long v;
@@ -573,6 +575,7 @@ static const struct option_def options[] = {
   { "--pidns", 1, opt_pidns },
   { "--userns-block-fd", 1, opt_userns_block_fd },
   { "--lock-file", 1, opt_lock_file },
+  { "--close-fds", 0, opt_close_fds },
   { "--keep-fd", 1, opt_keep_fd },
   { "--forward-signals", 0, opt_forward_signals },
   { "--setup-error-status", 1, opt_setup_error_status },
@@ -1376,17 +1379,26 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
     die_with_parent_now(0);
   if (cfg->block_fd >= 0)
     wait_for_block_fd(cfg->block_fd);
-  /* Only 0, 1, 2 and --keep-fd fds reach the payload (and --sync-fd when
-     there is no pid 1 to hold it); the report pipe is close-on-exec. */
-  {
-    int *keep = xcalloc(cfg->n_keep_fds + 2, sizeof(int));
-    if (cfg->n_keep_fds > 0)
-      memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
-    keep[cfg->n_keep_fds] = report_fd;
-    keep[cfg->n_keep_fds + 1] = has_reaper ? -1 : cfg->sync_fd;
-    close_fds_except(keep, cfg->n_keep_fds + 2);
-    free(keep);
-  }
+  /* Like bwrap, fds the caller left open are the caller's to give (WebKitGTK
+     hands its web process fds this way); foil's own are close-on-exec.
+     --close-fds keeps only 0, 1, 2, --keep-fd fds, and --sync-fd when there
+     is no pid 1 to hold it. */
+  /* From here on a failure is the command's start failing, reported by exit
+     status alone (as bwrap does), not as a setup-error line. */
+  set_error_json_fd(-1);
+  /* bwrap keeps --sync-fd out of the command when pid 1 holds it. */
+  if (has_reaper && cfg->sync_fd >= 0)
+    close(cfg->sync_fd);
+  if (cfg->close_fds)
+    {
+      int *keep = xcalloc(cfg->n_keep_fds + 2, sizeof(int));
+      if (cfg->n_keep_fds > 0)
+        memcpy(keep, cfg->keep_fds, sizeof(int) * cfg->n_keep_fds);
+      keep[cfg->n_keep_fds] = report_fd;
+      keep[cfg->n_keep_fds + 1] = has_reaper ? -1 : cfg->sync_fd;
+      close_fds_except(keep, cfg->n_keep_fds + 2);
+      free(keep);
+    }
   if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
     die_errno("--exec-label %s", cfg->exec_label);
   load_seccomp_programs(cfg);

@@ -1901,7 +1901,7 @@ END_TEST
 
 /* ---------------- foil's extensions ---------------- */
 
-/* Inherited fds are closed; --keep-fd keeps one (and only that one). */
+/* With --close-fds inherited fds are closed; --keep-fd keeps one (and only that one). */
 START_TEST(keep_fd)
 {
     if (not_foil("keep_fd"))
@@ -1914,12 +1914,13 @@ START_TEST(keep_fd)
     fds[2] = p[0];
     struct args a = { 0 };
     struct result r;
-    args_addv(&a, "/probe", "status", END);
+    args_addv(&a, "--close-fds", "/probe", "status", END);
     run_with_fds(&r, &a, fds, 3);
     assert_ok(&r);
     ASSERT_LINE(&r, "fds: 0 1 2");
     result_free(&r);
     args_free(&a);
+    args_add(&a, "--close-fds");
     add_fd_arg(&a, "--keep-fd", fds[0]);
     add_fd_arg(&a, "--keep-fd", fds[2]);
     args_addv(&a, "/probe", "status", "+", "readfd", END);
