@@ -72,6 +72,7 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->seccomp_tail = &cfg->seccomp;
   cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
   cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = cfg->userns_block_fd = -1;
+  cfg->reserved_fd = -1;
 }
 
 static void usage(FILE *out)
@@ -189,13 +190,35 @@ static struct setup_op *add_op(struct config *cfg, enum op_type type, const char
   return op;
 }
 
-/* bwrap's wording: scripts and its test suite match "Invalid fd: VALUE". */
-static int parse_fd_arg(const char *arg)
+/* How an option uses the fd it names: a consumed fd is closed by foil once
+   read or written, so no other option may name it (foil's own fds could
+   take its number by then). */
+enum fd_use { FD_SHARED, FD_CONSUMED };
+
+static void record_fd_use(struct config *cfg, const char *option, int fd, enum fd_use use)
+{
+  for (size_t i = 0; i < cfg->n_fd_uses; i++)
+    if (cfg->fd_uses[i].fd == fd && (use == FD_CONSUMED || cfg->fd_uses[i].consumed))
+      die("%s: fd %d is already used by %s", option, fd, cfg->fd_uses[i].option);
+  cfg->fd_uses = xrealloc(cfg->fd_uses, sizeof *cfg->fd_uses * (cfg->n_fd_uses + 1));
+  cfg->fd_uses[cfg->n_fd_uses].fd = fd;
+  cfg->fd_uses[cfg->n_fd_uses].option = option;
+  cfg->fd_uses[cfg->n_fd_uses].consumed = use == FD_CONSUMED;
+  cfg->n_fd_uses++;
+}
+
+/* An fd argument must name an fd the caller passed: open now, and not one of
+   foil's own (only the report pipe exists when setuid mode parses). bwrap's
+   wording for a malformed number: its test suite matches "Invalid fd: VALUE". */
+static int parse_fd_arg(struct config *cfg, const char *option, const char *arg, enum fd_use use)
 {
   int fd;
 
   if (!parse_fd(arg, &fd))
     die("Invalid fd: %s", arg);
+  record_fd_use(cfg, option, fd, use);
+  if (fd == cfg->reserved_fd || fcntl(fd, F_GETFD) < 0)
+    die("%s: fd %d is not open", option, fd);
   return fd;
 }
 
@@ -206,7 +229,7 @@ static void read_seccomp_program(struct config *cfg, const char *option, const c
   struct seccomp_program *prog;
   char *data;
   size_t len;
-  int fd = parse_fd_arg(fd_arg);
+  int fd = parse_fd_arg(cfg, option, fd_arg, FD_CONSUMED);
 
   if (read_all(fd, MAX_SECCOMP_INSNS * sizeof(struct sock_filter), &data, &len) < 0)
     {
@@ -414,26 +437,24 @@ static void opt_chmod(struct config *c, const char *o, char **a)
 }
 static void opt_file(struct config *c, const char *o, char **a)
 {
-  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(a[0]);
+  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
 }
 static void opt_bind_fd(struct config *c, const char *o, char **a)
 {
   unsigned flags = strcmp(o, "--ro-bind-fd") == 0 ? BIND_READONLY : 0;
 
-  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(a[0]);
+  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
 }
 static void opt_bind_data(struct config *c, const char *o, char **a)
 {
   unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
 
-  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(a[0]);
+  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
 }
 static void opt_keep_fd(struct config *c, const char *o, char **a)
 {
-  int fd = parse_fd_arg(a[0]);
+  int fd = parse_fd_arg(c, o, a[0], FD_SHARED);
 
-  if (fcntl(fd, F_GETFD) < 0)
-    die_errno("--keep-fd %d", fd);
   c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
   c->keep_fds[c->n_keep_fds++] = fd;
 }
@@ -486,21 +507,30 @@ static void opt_overlay(struct config *c, const char *o, char **a)
   c->overlay_srcs = NULL;
   c->n_overlay_srcs = 0;
 }
-static void opt_block_fd(struct config *c, const char *o, char **a) { c->block_fd = parse_fd_arg(a[0]); }
-static void opt_info_fd(struct config *c, const char *o, char **a) { c->info_fd = parse_fd_arg(a[0]); }
+static void opt_block_fd(struct config *c, const char *o, char **a)
+{
+  c->block_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
+}
+static void opt_info_fd(struct config *c, const char *o, char **a)
+{
+  c->info_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
+}
 static void opt_json_status_fd(struct config *c, const char *o, char **a)
 {
-  c->json_status_fd = parse_fd_arg(a[0]);
+  c->json_status_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
   set_error_json_fd(c->json_status_fd);
 }
-static void opt_sync_fd(struct config *c, const char *o, char **a) { c->sync_fd = parse_fd_arg(a[0]); }
+static void opt_sync_fd(struct config *c, const char *o, char **a)
+{
+  c->sync_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
+}
 /* Namespace fds would let the caller choose namespaces the setuid start did
    not create: refused there, as bwrap does (CVE-2020-5291). */
-static int namespace_fd_option(const struct config *c, const char *o, const char *arg)
+static int namespace_fd_option(struct config *c, const char *o, const char *arg)
 {
   if (c->mode == MODE_SETUID)
     die("%s is not allowed in setuid mode", o);
-  return parse_fd_arg(arg);
+  return parse_fd_arg(c, o, arg, FD_SHARED);
 }
 static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
 static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
@@ -612,12 +642,12 @@ struct word_list {
 /* Replace "--args FD" at position i by the NUL-separated words read from FD.
    The lists are rebuilt rather than resized in place: the file may hold
    fewer words than the two it replaces. */
-static void splice_args_file(struct word_list *wl, int i)
+static void splice_args_file(struct config *cfg, struct word_list *wl, int i)
 {
   char *data, *p, **words;
   bool *from_file;
   size_t len;
-  int fd = parse_fd_arg(wl->words[i + 1]), n = 0, count, tail;
+  int fd = parse_fd_arg(cfg, "--args", wl->words[i + 1], FD_CONSUMED), n = 0, count, tail;
 
   if (read_all(fd, 64 << 20, &data, &len) < 0)
     die_errno("Can't read --args %s", wl->words[i + 1]);
@@ -698,7 +728,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
         {
           if (wl.from_file[i])
             die("--args not supported in arguments file");
-          splice_args_file(&wl, i);
+          splice_args_file(cfg, &wl, i);
           continue;
         }
       def->handle(cfg, def->name, wl.words + i + 1);
@@ -1438,6 +1468,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   else
     {
       config_init(&cfg, mode, uid, gid);
+      cfg.reserved_fd = report_fd;
       parse_args(&cfg, argc - 1, argv + 1);
       validate_config(&cfg);
     }

@@ -370,6 +370,63 @@ START_TEST(args_bad_fd)
 }
 END_TEST
 
+/* Every fd argument must name an fd the caller passed, checked when it is
+ * parsed: a closed number could otherwise land on one of foil's own fds by
+ * the time it is used (the report pipe, its handle on the host's /proc).
+ * Only 0, 1 and 2 are open in foil here, so 3 to 6 are all closed. */
+START_TEST(fd_arguments_must_be_open)
+{
+    if (not_foil("fd_arguments_must_be_open"))
+        return;
+    static const char *const opts[][2] = {
+        { "--json-status-fd", NULL }, { "--sync-fd", NULL }, { "--info-fd", NULL }, { "--block-fd", NULL },
+        { "--file", "/x" }, { "--bind-data", "/x" }, { "--ro-bind-data", "/x" }, { "--bind-fd", "/x" },
+        { "--ro-bind-fd", "/x" }, { "--seccomp", NULL }, { "--add-seccomp-fd", NULL }, { "--args", NULL },
+        { "--keep-fd", NULL },
+    };
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        for (int fd = 3; fd <= 6; fd++) {
+            struct args a = { 0 };
+            struct result r;
+            char want[128];
+            args_add(&a, opts[i][0]);
+            args_addf(&a, "%d", fd);
+            if (opts[i][1])
+                args_add(&a, opts[i][1]);
+            args_addv(&a, "/probe", "exit", "0", END);
+            run_with_fds(&r, &a, NULL, 0);
+            pathf(want, sizeof want, "%s: fd %d is not open", opts[i][0], fd);
+            assert_error_text(&r, want);
+            result_free(&r);
+            args_free(&a);
+        }
+    assert_no_children();
+}
+END_TEST
+
+/* A consumed fd (read or written, then closed by foil) cannot be named twice. */
+START_TEST(fd_argument_used_twice)
+{
+    if (not_foil("fd_argument_used_twice"))
+        return;
+    int fd = text_fd("data\n");
+    struct args a = { 0 };
+    struct result r;
+    char want[128];
+    add_fd_arg(&a, "--file", fd);
+    args_add(&a, "/a");
+    add_fd_arg(&a, "--bind-fd", fd);
+    args_addv(&a, "/b", "/probe", "exit", "0", END);
+    run_with_fds(&r, &a, &fd, 1);
+    pathf(want, sizeof want, "--bind-fd: fd %d is already used by --file", fd);
+    assert_error_text(&r, want);
+    result_free(&r);
+    args_free(&a);
+    close(fd);
+    assert_no_children();
+}
+END_TEST
+
 /* At most 9000 arguments in all, counted as bwrap counts them: every word
  * after argv[0], "--args FD" included, plus every word of the files. */
 static void args_limit_case(size_t file_words, bool accepted)
@@ -2409,7 +2466,8 @@ END_TEST
 void register_compat_tests(TCase *tc)
 {
     const struct test_entry compat_tests[] = {
-    T(args_fd, ALL), T(args_nested_refused, ALL), T(args_bad_fd, ALL), T(args_limit, ALL),
+    T(args_fd, ALL), T(args_nested_refused, ALL), T(args_bad_fd, ALL), T(fd_arguments_must_be_open, ALL),
+    T(fd_argument_used_twice, ALL), T(args_limit, ALL),
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
     T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),

@@ -188,7 +188,7 @@ END_TEST
 START_TEST(perms_and_size_apply_to_the_next_op_only)
 {
   char *argv[] = { "--perms", "0700", "--size", "4096", "--tmpfs", "/t", "--tmpfs", "/u",
-                   "--perms", "0640", "--file", "0", "/f", "--bind-data", "0", "/d", "x", NULL };
+                   "--perms", "0640", "--file", "0", "/f", "--bind-data", "2", "/d", "x", NULL };
   struct setup_op *t, *u, *f, *d;
 
   parse(MODE_SETUID, argv);
