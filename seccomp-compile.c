@@ -371,6 +371,8 @@ static int write_all(int fd, const void *buf, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = EIO;    /* so that the caller's message says something */
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -379,40 +381,200 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The program goes to a temporary file next to the target, which is renamed
- * over it only when complete: a reader never sees half a filter, and a
- * failure leaves whatever was there before. */
-static int write_output_file(const char *path, const struct sc_prog *prog)
+static int write_prog(int fd, const struct sc_prog *prog)
 {
-	char *copy = sc_xstrdup(path), *tmp;
-	const char *dir = dirname(copy);
-	mode_t mask = umask(0);
-	int fd, err = 0;
+	return write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
+}
 
-	umask(mask);
-	tmp = sc_xmalloc(strlen(dir) + 32);
-	sprintf(tmp, "%s/.seccomp-compile.XXXXXX", dir);
-	fd = mkstemp(tmp);
+/* Gives the temporary file the mode and owner of the file it replaces
+ * (`old`), or for a new file what open(2) would have given it.  Only root
+ * may give a file away: for anyone else chown fails with EPERM and the new
+ * file belongs to the caller, as seccomp-compile(1) says; EINVAL means the
+ * owner has no id in this user namespace, the same situation. */
+static int set_attributes(int fd, const struct stat *old)
+{
+	mode_t mask;
+
+	if (!old) {
+		mask = umask(0);
+		umask(mask);
+		return fchmod(fd, 0666 & ~mask);
+	}
+	if (fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM &&
+	    errno != EINVAL)
+		return -1;
+	/* after the chown, which would clear set-id bits */
+	return fchmod(fd, old->st_mode & 07777);
+}
+
+/* Everything the temporary file needs before it is renamed; 0 or errno. */
+static int fill_temp(int fd, const struct stat *old, const struct sc_prog *prog)
+{
+	if (set_attributes(fd, old) < 0 || write_prog(fd, prog) < 0 ||
+	    fsync(fd) < 0)
+		return errno;
+	return 0;
+}
+
+/* Creates the temporary file in `dir`, named in *tmp (to be freed).
+ * mkostemp's name is unpredictable, so no one can plant something under
+ * it, and close-on-exec keeps it out of any child. */
+static int create_temp(const char *arg, const char *dir, char **tmp)
+{
+	static const char pattern[] = "/.seccomp-compile.XXXXXX";
+	size_t size = strlen(dir) + sizeof(pattern);
+	int fd;
+
+	*tmp = sc_xmalloc(size);
+	snprintf(*tmp, size, "%s%s", dir, pattern);
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0)
+		sc_error("cannot write '%s': cannot create a file in '%s': %s",
+			 arg, dir, strerror(errno));
+	return fd;
+}
+
+/* Writes the regular file `target` (`arg` as the user named it) through a
+ * temporary file in the same directory, renamed over it only when
+ * complete: a reader never sees half a filter, and a failure leaves
+ * whatever was there before. */
+static int replace_file(const char *arg, const char *target,
+			const struct stat *old, const struct sc_prog *prog)
+{
+	char *copy = sc_xstrdup(target), *tmp;
+	int fd = create_temp(arg, dirname(copy), &tmp), err;
+
 	if (fd < 0) {
-		sc_error("cannot create a file in '%s': %s", dir, strerror(errno));
 		free(tmp);
 		free(copy);
 		return -1;
 	}
-	if (write_all(fd, prog->insns, prog->len * sizeof(*prog->insns)) < 0 ||
-	    fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
-		err = errno ? errno : EIO;
+	err = fill_temp(fd, old, prog);
 	if (close(fd) < 0 && !err)
 		err = errno;
-	if (!err && rename(tmp, path) < 0)
+	if (!err && rename(tmp, target) < 0)
 		err = errno;
-	if (err) {
-		unlink(tmp);
-		sc_error("cannot write '%s': %s", path, strerror(err));
-	}
+	if (err)
+		sc_error("cannot write '%s': %s", arg, strerror(err));
+	if (err && unlink(tmp) < 0)
+		sc_error("cannot remove '%s': %s", tmp, strerror(errno));
 	free(tmp);
 	free(copy);
 	return err ? -1 : 0;
+}
+
+/* stat(2) found no file.  Either nothing is there, or a symbolic link
+ * points at nothing: creating the target of such a link is how a link
+ * planted in a shared directory redirects a write, so it is refused. */
+static int write_new_file(const char *arg, const struct sc_prog *prog)
+{
+	struct stat st;
+
+	if (lstat(arg, &st) == 0 && S_ISLNK(st.st_mode)) {
+		sc_error("cannot write '%s': it is a symbolic link to a file "
+			 "that does not exist", arg);
+		return -1;
+	}
+	return replace_file(arg, arg, NULL, prog);
+}
+
+/* An existing regular file, or a symbolic link to one (`st` describes the
+ * file).  Through a link, the temporary file goes next to the final target:
+ * renaming over the link would replace the link, and a rename cannot
+ * cross file systems. */
+static int replace_regular(const char *arg, const struct stat *st,
+			   const struct sc_prog *prog)
+{
+	struct stat lst;
+	char *target;
+	int r;
+
+	if (lstat(arg, &lst) < 0) {
+		sc_error("cannot write '%s': %s", arg, strerror(errno));
+		return -1;
+	}
+	if (!S_ISLNK(lst.st_mode))
+		return replace_file(arg, arg, st, prog);
+	target = realpath(arg, NULL);
+	if (!target) {
+		sc_error("cannot write '%s': cannot resolve the symbolic link: "
+			 "%s", arg, strerror(errno));
+		return -1;
+	}
+	r = replace_file(arg, target, st, prog);
+	free(target);
+	return r;
+}
+
+/* Why an opened device, FIFO or socket must not be written, or NULL. */
+static const char *in_place_problem(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return strerror(errno);
+	/* swapped for a regular file since stat(): written in place, it would
+	 * keep the tail of its old contents */
+	if (S_ISREG(st.st_mode))
+		return "it became a regular file while being opened";
+	if (isatty(fd))
+		return "refusing to write a binary program to a terminal";
+	return NULL;
+}
+
+/* A device, FIFO or socket is written where it is: replacing it would
+ * break whatever it is (a root run once turned /dev/null into a regular
+ * file).  Without O_CREAT nothing is created, without O_TRUNC a device sees
+ * only the write, and a FIFO's open waits for a reader, as a shell
+ * redirection does. */
+static int write_in_place(const char *arg, const struct sc_prog *prog)
+{
+	const char *why;
+	int fd;
+
+	/* a reader that goes away is an error to report, not a silent death */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		sc_error("cannot write '%s': cannot ignore SIGPIPE: %s", arg,
+			 strerror(errno));
+		return -1;
+	}
+	fd = open(arg, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		sc_error("cannot open '%s': %s", arg, strerror(errno));
+		return -1;
+	}
+	why = in_place_problem(fd);
+	if (!why && write_prog(fd, prog) < 0)
+		why = strerror(errno);
+	if (close(fd) < 0 && !why)
+		why = strerror(errno);
+	if (why)
+		sc_error("cannot write '%s': %s", arg, why);
+	return why ? -1 : 0;
+}
+
+/* -o PATH: what PATH is decides how it is written (seccomp-compile(1)).
+ * stat(2) follows symbolic links, so a link gets the treatment of its
+ * target; in a sticky world-writable directory the kernel's
+ * protected_symlinks refuses to follow another user's link, as it does for
+ * a shell redirection. */
+static int write_output_file(const char *arg, const struct sc_prog *prog)
+{
+	struct stat st;
+
+	if (stat(arg, &st) < 0) {
+		if (errno == ENOENT)
+			return write_new_file(arg, prog);
+		sc_error("cannot write '%s': %s", arg, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		sc_error("cannot write '%s': it is a directory", arg);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		return replace_regular(arg, &st, prog);
+	return write_in_place(arg, prog);
 }
 
 static int write_output(const struct cmdline *c, const struct sc_prog *prog)
