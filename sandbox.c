@@ -1131,13 +1131,16 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
   bool joined = cfg->userns_fd >= 0;
   uid_t outer_uid = geteuid(), uid = cfg->uid_set ? cfg->sandbox_uid : joined ? outer_uid : cfg->caller_uid;
   gid_t outer_gid = getegid(), gid = cfg->gid_set ? cfg->sandbox_gid : joined ? outer_gid : cfg->caller_gid;
-  bool nested = cfg->userns2_fd < 0 && (uid != outer_uid || gid != outer_gid);
+  /* A limit set in the payload's own namespace could be raised by a payload
+     holding capabilities there (--uid 0 --cap-add ALL): when foil limits
+     user namespaces, the payload always gets a nested one below the limit. */
+  bool nested = cfg->userns2_fd < 0 && (uid != outer_uid || gid != outer_gid || f->limit_fd >= 0);
   char map[64];
   int setgroups_fd, uid_fd, gid_fd;
 
   if (f->limit_fd >= 0)
     {
-      if (write_all(f->limit_fd, nested ? "1" : "0", 1) < 0)
+      if (write_all(f->limit_fd, "1", 1) < 0)
         die_errno("Can't limit user namespaces in the sandbox");
       close(f->limit_fd);
     }

@@ -820,6 +820,28 @@ START_TEST(disable_userns)
 }
 END_TEST
 
+/* --disable-userns holds against a payload with every capability as uid 0
+ * (where foil needs no nested namespace for the ids): the limit must sit
+ * one user namespace above it, where raising it is out of its reach. */
+START_TEST(disable_userns_capable_payload)
+{
+    struct result r;
+    struct args a = { 0 };
+    args_probe(&a);
+    args_addv(&a, "--unshare-user", "--uid", "0", "--gid", "0", END);
+    if (cfg.mode != MODE_SETUID)
+        args_addv(&a, "--cap-add", "ALL", END);
+    args_addv(&a, "--disable-userns", "--bind", "/proc", "/proc", "/probe", "put",
+              "/proc/sys/user/max_user_namespaces", "100", "+", "unshare-user", END);
+    run(&r, NULL, &a);
+    args_free(&a);
+    assert_ok(&r);
+    ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
+                  "a capable payload lifted --disable-userns:\n%s", r.out);
+    result_free(&r);
+}
+END_TEST
+
 /* FAILS AGAINST setuid bwrap: its payload can create user namespaces, so
  * --assert-userns-disabled fails there; foil's never can. */
 START_TEST(assert_userns_disabled)
@@ -1092,7 +1114,7 @@ static void register_option_tests(TCase *tc)
     T(clearenv_option, ALL), T(setenv_unsetenv, ALL), T(bind, ALL), T(bind_missing_source, ALL),
     T(bind_try, ALL), T(ro_bind, ALL), T(dev_bind, ALL), T(remount_ro, ALL), T(proc, ALL),
     T(dev, ALL), T(tmpfs, ALL), T(mqueue, ALL), T(dir_option, ALL), T(symlink_option, ALL),
-    T(die_with_parent, ALL), T(new_session, ALL), T(as_pid_1, ALL), T(disable_userns, ALL),
+    T(die_with_parent, ALL), T(new_session, ALL), T(as_pid_1, ALL), T(disable_userns, ALL), T(disable_userns_capable_payload, ALL),
     T(assert_userns_disabled, ALL), T(cap_add, ALL), T(cap_drop, ALL), T(seccomp, ALL),
     T(add_seccomp_fd_order, ALL), T(seccomp_invalid_fd, ALL), T(seccomp_bad_size, ALL),
     T(seccomp_size_limit, ALL), T(seccomp_kernel_rejects, ALL),

@@ -147,6 +147,19 @@ static void cmd_write(const char *path)
     report("write", path, n == 17 ? 0 : -1);
 }
 
+/* Writes TEXT to an existing file, as "echo TEXT > PATH" would (sysctls). */
+static void cmd_put(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t len = strlen(text);
+    ssize_t n = fd < 0 ? -1 : write(fd, text, len);
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = saved;
+    report("put", path, n == (ssize_t)len ? 0 : -1);
+}
+
 static void cmd_read(const char *path)
 {
     char buf[4096];
@@ -547,6 +560,9 @@ static int run_one(int argc, char **argv)
     } else if (!strcmp(c, "write")) {
         NEED(1);
         cmd_write(argv[1]);
+    } else if (!strcmp(c, "put")) {
+        NEED(2);
+        cmd_put(argv[1], argv[2]);
     } else if (!strcmp(c, "read")) {
         NEED(1);
         cmd_read(argv[1]);
