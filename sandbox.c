@@ -979,6 +979,42 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid, const s
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
 }
 
+/* A child forked into the pid namespace waits for its parent's go-ahead:
+   the parent still has to report the child's pid (--info-fd,
+   --json-status-fd), and if that fails nothing may run in the sandbox.
+   Returns the pid (0 in the child) and the child's or parent's end. */
+static pid_t fork_held(int *go_fd)
+{
+  int go[2];
+  pid_t pid;
+
+  if (pipe2(go, O_CLOEXEC) < 0)
+    die_errno("pipe2");
+  pid = fork();
+  if (pid < 0)
+    die_errno("Can't fork into the pid namespace");
+  close(go[pid == 0 ? 1 : 0]);
+  *go_fd = go[pid == 0 ? 0 : 1];
+  return pid;
+}
+
+static void release_held_child(int go_fd)
+{
+  if (write_all(go_fd, "g", 1) < 0)
+    die_errno("Can't start the sandbox's pid 1");
+  close(go_fd);
+}
+
+/* End of file: the parent failed (and said so); leave without a word. */
+static void wait_until_released(int go_fd)
+{
+  char byte;
+
+  if (RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
+    _exit(1);
+  close(go_fd);
+}
+
 /* A new pid namespace only applies to children: fork the future pid 1, tell
    the monitor (a subreaper) to wait for it instead, and leave. */
 /* --pidns with --unshare-pid: a pid namespace can only be created from
@@ -992,6 +1028,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
   ssize_t n;
   int status;
   pid_t child;
+  int go_fd;
 
   if (unshare(CLONE_NEWPID) < 0)
     die_errno("Can't create a pid namespace inside --pidns %d", cfg->pidns_fd);
@@ -999,11 +1036,10 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
   if (n <= 0)
     die_errno("Can't read our pid");
   self[n] = '\0';
-  child = fork();
-  if (child < 0)
-    die_errno("Can't fork into the pid namespace");
+  child = fork_held(&go_fd);
   if (child == 0)
     {
+      wait_until_released(go_fd);
       if (cfg->info_fd >= 0)
         close(cfg->info_fd);
       if (cfg->die_with_parent)
@@ -1012,6 +1048,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
     }
   collect_namespace_ids(cfg, proc_fd, &ids);
   report_namespaces(cfg, (pid_t)atoi(self), &ids);
+  release_held_child(go_fd);
   close_fds_except(NULL, 0);
   if (capset_to(0) < 0)
     die_errno("Can't drop capabilities");
@@ -1033,6 +1070,7 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
   int self_fd = -1, monitor_fd = -1;
   struct namespace_ids ids;
   pid_t pid;
+  int go_fd;
 
   if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
     die_errno("Can't join the pid namespace of --pidns %d", cfg->pidns_fd);
@@ -1045,9 +1083,7 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
       if (self_fd < 0 || monitor_fd < 0)
         die_errno("pidfd_open");
     }
-  pid = fork();
-  if (pid < 0)
-    die_errno("Can't fork into the pid namespace");
+  pid = fork_held(&go_fd);
   if (pid > 0)
     {
       /* pid_for_children has an inode only once the child exists. */
@@ -1057,11 +1093,13 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
           report_namespaces(cfg, pid, &ids);
         }
       send_report(report_fd, REPORT_MAIN_PID, pid);
+      release_held_child(go_fd);
       /* Until the monitor reaps it, a zombie still shows its capabilities. */
       if (capset_to(0) < 0)
         die_errno("Can't drop capabilities");
       _exit(0);
     }
+  wait_until_released(go_fd);
   /* Our parent writes --info-fd; our copy must not keep its reader waiting. */
   if (cfg->info_fd >= 0 && !nested)
     close(cfg->info_fd);
@@ -1396,6 +1434,27 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
     }
 }
 
+/* A reader of --info-fd or --json-status-fd that went away is a setup error
+   with a message, not a silent death by SIGPIPE; the command gets the
+   disposition the caller gave foil. */
+static struct sigaction caller_sigpipe;
+
+static void ignore_sigpipe_during_setup(void)
+{
+  struct sigaction ignore;
+
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
+    die_errno("sigaction");
+}
+
+static void restore_sigpipe(void)
+{
+  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
+    die_errno("sigaction");
+}
+
 static void wait_for_block_fd(int fd)
 {
   char byte;
@@ -1419,6 +1478,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
   /* From here on a failure is the command's start failing, reported by exit
      status alone (as bwrap does), not as a setup-error line. */
   set_error_json_fd(-1);
+  restore_sigpipe();
   /* bwrap keeps --sync-fd out of the command when pid 1 holds it. */
   if (has_reaper && cfg->sync_fd >= 0)
     close(cfg->sync_fd);
@@ -1466,6 +1526,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
 
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
+  ignore_sigpipe_during_setup();
   if (parsed != NULL)
     cfg = *parsed;
   else

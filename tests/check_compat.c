@@ -1204,6 +1204,35 @@ START_TEST(info_fd_bad)
 }
 END_TEST
 
+/* With --unshare-pid the sandbox's pid 1 exists before foil writes its pid;
+ * when that write fails (the reader went away) foil reports the failure,
+ * and the command must never run, nor anything outlive foil. */
+START_TEST(status_write_failure_runs_nothing)
+{
+    static const char *const opts[] = { "--info-fd", "--json-status-fd" };
+    for (int i = 0; i < 2; i++) {
+        int p[2];
+        char marker[4200];
+        ck_assert(pipe(p) == 0);
+        close(p[0]);
+        pathf(marker, sizeof marker, "%s/ran-%d", W, i);
+        struct args a = { 0 };
+        struct result r;
+        args_addv(&a, "--unshare-pid", "--bind", W, W, END);
+        add_fd_arg(&a, opts[i], p[1]);
+        args_addv(&a, "/probe", "write", marker, END);
+        run_with_fds(&r, &a, &p[1], 1);
+        close(p[1]);
+        ck_assert_msg(r.code != 0, "%s on a pipe without reader: exit 0", opts[i]);
+        assert_one_error(&r, opts[i]);
+        assert_no_children();
+        ck_assert_msg(access(marker, F_OK) != 0, "%s: the command ran after foil reported failure", opts[i]);
+        result_free(&r);
+        args_free(&a);
+    }
+}
+END_TEST
+
 /* Runs the probe with --json-status-fd (and --info-fd on another pipe);
  * returns the status stream, and the exit code in *code. */
 static char *json_status_run(const char *const *cmd, const char *flag, int *code, char **info_out)
@@ -2471,7 +2500,7 @@ void register_compat_tests(TCase *tc)
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
     T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),
-    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(json_status_fd, ALL),
+    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(json_status_fd, ALL),
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
