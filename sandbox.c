@@ -1406,11 +1406,15 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
   return exit_status_of(status);
 }
 
-/* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): not
-   dumpable, no capabilities, no fds but stdio and --sync-fd; it exits with the
-   payload's status, which takes the rest of a pid namespace down with it.
-   Its seccomp-free life is deliberate: a filter written for the payload must
-   not be able to break the reaper. */
+/* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): no
+   capabilities, no fds but stdio, --sync-fd and the lock files; it exits
+   with the payload's status, which takes the rest of a pid namespace down
+   with it. Like bwrap's, it runs under the payload's seccomp programs and is
+   dumpable, so the caller can open /proc/CHILD-PID/ns/ (`flatpak enter`,
+   `nsenter -t`); the payload may ptrace it, but gains nothing it lacks.
+   Not in setuid mode: there the namespaces descend from one owned by root,
+   so the caller could not open them anyway, and a dumpable pid 1 would only
+   show the caller its list of fds. */
 static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t payload,
                                                  int *keep, size_t n_keep)
 {
@@ -1424,6 +1428,11 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
     }
   if (cfg->die_with_parent)
     die_with_parent_now(0);
+  if (capset_to(0) < 0)
+    die_errno("Can't drop capabilities");
+  load_seccomp_programs(cfg);
+  if (cfg->mode != MODE_SETUID && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
   for (;;)
     {
       pid_t w = (pid_t)RETRY_EINTR(wait(&status));

@@ -1103,12 +1103,59 @@ static void info_case(const char *const *flags, const char *want_keys, bool pidn
     else
         ck_assert_msg(payload && atoll(payload) == child, "child-pid %lld, the payload is pid %s", child,
                       payload ? payload : "?");
+    /* `flatpak enter` and `nsenter -t` open /proc/CHILD-PID/ns/ as the caller.
+     * Not in setuid mode: there the sandbox's user namespace descends from
+     * one owned by root, which the caller holds no capability over. */
+    if (cfg.mode != MODE_SETUID) {
+        const char *want = value_of(status, "ns mnt");
+        ck_assert_msg(want && !strcmp(ns_inode((pid_t)child, "mnt"), want),
+                      "the caller cannot read /proc/%lld/ns/mnt (%s, the payload's is %s)", child,
+                      ns_inode((pid_t)child, "mnt"), want ? want : "?");
+    }
     char *err;
     int code = live_finish(&l, &err);
     ck_assert_msg(code == 0 && !err[0], "exit %d, stderr:\n%s", code, err);
     free(err);
     free(info);
 }
+
+/* The sandbox's pid 1 runs under the command's seccomp programs, as bwrap's
+ * does: with it dumpable, the command could otherwise ptrace its way around
+ * its own filter. */
+START_TEST(pid1_under_seccomp)
+{
+    static const unsigned char allow[8] = { 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
+    int p[2], prog = data_fd(allow, sizeof allow);
+    ck_assert(pipe(p) == 0);
+    struct args a = { 0 };
+    args_add(&a, "--unshare-pid");
+    add_fd_arg(&a, "--info-fd", p[1]);
+    add_fd_arg(&a, "--seccomp", prog);
+    args_addv(&a, "/probe", "wait-stdin", END);
+    int fds[2] = { p[1], prog };
+    struct live l;
+    live_start(&l, &a, fds, 2);
+    close(p[1]);
+    close(prog);
+    args_free(&a);
+    char *info = slurp_within(p[0], "--info-fd"), line[256], path[64];
+    close(p[0]);
+    expect_line(l.out, line, sizeof line, "the probe");
+    struct json_obj o;
+    ck_assert_msg(json_parse(info, &o), "--info-fd output is not JSON:\n%s", info);
+    pathf(path, sizeof path, "/proc/%lld/status", *json_get(&o, "child-pid"));
+    char *status = read_file(path);
+    ck_assert_msg(status && strstr(status, "\nSeccomp:\t2\n"), "pid 1 has no seccomp filter:\n%s",
+                  status ? status : "(unreadable)");
+    free(status);
+    free(info);
+    char *err;
+    int code = live_finish(&l, &err);
+    ck_assert_msg(code == 0 && !err[0], "exit %d, stderr:\n%s", code, err);
+    free(err);
+    assert_no_children();
+}
+END_TEST
 
 START_TEST(info_fd)
 {
@@ -2500,7 +2547,7 @@ void register_compat_tests(TCase *tc)
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
     T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),
-    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(json_status_fd, ALL),
+    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(pid1_under_seccomp, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(json_status_fd, ALL),
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
