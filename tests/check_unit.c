@@ -341,6 +341,28 @@ START_TEST(seccomp_size_not_multiple_of_8)
 }
 END_TEST
 
+/* A 7-byte program: foil names the option and fd; invoked as bwrap it prints
+   bwrap's exact line, which bwrap's own test suite matches. */
+START_TEST(seccomp_size_message_names_option_and_fd)
+{
+  static const char *const options[] = { "--seccomp", "--add-seccomp-fd" };
+  char fd_arg[16], msg[4096], want[128];
+  char *argv[] = { (char *)options[_i % 2], fd_arg, "x", NULL };
+  int fd = write_program(7);
+
+  snprintf(fd_arg, sizeof fd_arg, "%d", fd);
+  set_prog_name(_i < 2 ? "/usr/bin/foil" : "/usr/bin/bwrap");
+  if (_i < 2)
+    snprintf(want, sizeof want, "foil: Invalid seccomp data from %s %d: 7 bytes, not a multiple of 8\n",
+             options[_i % 2], fd);
+  else
+    snprintf(want, sizeof want, "bwrap: Invalid seccomp data, must be multiple of 8\n");
+  ck_assert_int_eq(parse_failure(MODE_USERNS, argv, msg, sizeof msg), 1);
+  set_prog_name("foil");
+  ck_assert_str_eq(msg, want);
+}
+END_TEST
+
 START_TEST(seccomp_too_many_instructions)
 {
   char fd_arg[16];
@@ -484,6 +506,7 @@ static Suite *unit_suite(void)
   tcase_add_test(parser, nested_args_refused);
   tcase_add_test(parser, seccomp_program_is_read_and_counted);
   tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);
+  tcase_add_loop_test(parser, seccomp_size_message_names_option_and_fd, 0, 4);
   tcase_add_exit_test(parser, seccomp_too_many_instructions, 1);
   tcase_add_exit_test(parser, seccomp_and_add_seccomp_fd_exclusive, 1);
   tcase_add_test(paths, path_relative_to_root_normalises);
