@@ -15,6 +15,9 @@ static bool level_prefix;
 static int error_exit_status = 1;
 static int error_json_fd = -1;
 
+/* Longest message, without the "<prog>: " prefix. */
+#define MESSAGE_MAX 4096
+
 void set_error_exit_status(int status)
 {
   error_exit_status = status;
@@ -63,19 +66,41 @@ void set_level_prefix(bool enabled)
   level_prefix = enabled;
 }
 
+/* Back up from a cut before msg[end] to the start of the UTF-8 character it
+   would split (at most 3 continuation bytes), so no half character is left. */
+static size_t utf8_cut(const char *msg, size_t end)
+{
+  for (int i = 0; i < 3 && end > 0 && ((unsigned char)msg[end] & 0xc0) == 0x80; i++)
+    end--;
+  return end;
+}
+
+/* "<formatted>: <strerror>" into msg. When it does not fit, the formatted
+   part (usually a long path) is cut and marked "...": the reason is what the
+   reader needs most. */
+static void format_message(char *msg, size_t size, const char *fmt, va_list ap, int errnum)
+{
+  char reason[256] = "";
+  size_t room;
+  int n;
+
+  if (errnum != 0)
+    snprintf(reason, sizeof reason, ": %s", strerror(errnum));
+  room = size - strlen(reason);
+  n = vsnprintf(msg, room, fmt, ap);
+  if (n < 0)
+    msg[0] = '\0';
+  else if ((size_t)n >= room)
+    strcpy(msg + utf8_cut(msg, room - 4), "...");
+  strcat(msg, reason);
+}
+
 /* One fprintf per message so concurrent foil processes never interleave lines. */
 static void vreport(const char *level, const char *fmt, va_list ap, int errnum)
 {
-  char msg[4096];
-  int n = vsnprintf(msg, sizeof msg, fmt, ap);
+  char msg[MESSAGE_MAX];
 
-  if (n < 0)
-    msg[0] = '\0';
-  if (errnum != 0)
-    {
-      size_t len = strlen(msg);
-      snprintf(msg + len, sizeof msg - len, ": %s", strerror(errnum));
-    }
+  format_message(msg, sizeof msg, fmt, ap, errnum);
   fprintf(stderr, "%s%s: %s\n", level_prefix ? level : "", prog_name, msg);
   if (error_json_fd >= 0 && level[1] == '3')
     report_json_error(msg);

@@ -9,6 +9,7 @@
  * binary under test is bwrap itself. */
 #include "harness.h"
 #include "suites.h"
+#include "text-check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -2037,6 +2038,28 @@ START_TEST(setup_error_status)
 }
 END_TEST
 
+/* A path too long for the message buffer: the line keeps its reason and
+ * stays one line (the path is cut, marked "..."). The path starts with "/x"
+ * and continues with two-byte characters, so a cut may fall inside one. */
+START_TEST(long_path_error_keeps_reason)
+{
+    static const char tail[] = ": File name too long\n";
+    char path[2 + 2 * 2500 + 1] = "/x";
+    for (int i = 0; i < 2500; i++)
+        memcpy(path + 2 + 2 * i, "\xc3\xa9", 3);
+    struct result r;
+    RUN(&r, "--chdir", path, "/probe", "exit", "0");
+    assert_one_error(&r, "Can't chdir to /x\xc3\xa9");
+    size_t len = strlen(r.err);
+    ck_assert_msg(len > sizeof tail && !strcmp(r.err + len - (sizeof tail - 1), tail),
+                  "the reason is cut off: \"...%s\"", r.err + (len > 80 ? len - 80 : 0));
+    ck_assert_msg(text_utf8_valid(r.err, len), "the cut split a character: \"...%s\"",
+                  r.err + (len > 40 ? len - 40 : 0));
+    result_free(&r);
+    assert_no_children();
+}
+END_TEST
+
 /* A setup failure appears in the JSON status stream as
  * { "setup-error": "<message>" }, and no exit-code follows. */
 START_TEST(setup_error_json)
@@ -2417,7 +2440,7 @@ void register_compat_tests(TCase *tc)
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
     T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
-    T(setup_error_json, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
+    T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
     };

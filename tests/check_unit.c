@@ -3,8 +3,10 @@
 #include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
 #include "../bind-mount.h"
 #include "../utils.h"
+#include "text-check.h"
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,10 +440,93 @@ START_TEST(open_or_create_dir_stays_in_root)
 }
 END_TEST
 
+/* Reads fd to its end into buf (NUL-terminated); returns the length. */
+static size_t read_to_end(int fd, char *buf, size_t size)
+{
+  size_t used = 0;
+  ssize_t n;
+
+  while (used < size - 1 && (n = read(fd, buf + used, size - 1 - used)) > 0)
+    used += (size_t)n;
+  buf[used] = '\0';
+  close(fd);
+  return used;
+}
+
+/* Runs report(arg) in a child with stderr captured in err and, if json is
+   not NULL, --json-status-fd pointed at a pipe captured there; returns the
+   child's exit status. */
+static int capture_report(void (*report)(const char *), const char *arg, char *err, size_t err_size,
+                          char *json, size_t json_size)
+{
+  int e[2], j[2] = { -1, -1 }, status;
+  pid_t pid;
+
+  ck_assert_int_eq(pipe(e), 0);
+  ck_assert_int_eq(pipe(j), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0)
+    {
+      dup2(e[1], 2);
+      if (json != NULL)
+        set_error_json_fd(j[1]);
+      report(arg);
+      _exit(0);
+    }
+  close(e[1]);
+  close(j[1]);
+  read_to_end(e[0], err, err_size);
+  if (json != NULL)
+    read_to_end(j[0], json, json_size);
+  else
+    close(j[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void die_name_too_long(const char *path)
+{
+  errno = ENAMETOOLONG;
+  die_errno("Can't chdir to %s", path);
+}
+
+/* "/x" and then 2500 two-byte characters: the odd start puts the cut in the
+   middle of one. */
+static char *long_utf8_path(void)
+{
+  char *path = malloc(2 + 2 * 2500 + 1);
+
+  ck_assert_ptr_nonnull(path);
+  strcpy(path, "/x");
+  for (int i = 0; i < 2500; i++)
+    strcat(path + 2 * i, "\xc3\xa9");
+  return path;
+}
+
+START_TEST(long_error_keeps_its_reason)
+{
+  static const char tail[] = "...: File name too long\n";
+  char *path = long_utf8_path(), err[8192];
+  size_t len;
+
+  ck_assert_int_eq(capture_report(die_name_too_long, path, err, sizeof err, NULL, 0), 1);
+  len = strlen(err);
+  ck_assert_msg(strncmp(err, "foil: Can't chdir to /x\xc3\xa9", 25) == 0, "got \"%.80s\"", err);
+  ck_assert_msg(len > sizeof tail && strcmp(err + len - (sizeof tail - 1), tail) == 0,
+                "the reason is cut off: \"...%s\"", err + (len > 80 ? len - 80 : 0));
+  ck_assert_msg(strchr(err, '\n') == err + len - 1, "not one line");
+  ck_assert_msg(text_utf8_valid(err, len), "the cut split a character: \"...%s\"", err + len - 40);
+  ck_assert_uint_le(len, strlen("foil: ") + 4095 + 1);
+  free(path);
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
   TCase *parser = tcase_create("parser"), *paths = tcase_create("paths");
+  TCase *messages = tcase_create("messages");
 
   tcase_add_test(parser, ops_keep_command_line_order);
   tcase_add_test(parser, bind_variants_set_flags);
@@ -466,6 +551,8 @@ static Suite *unit_suite(void)
   tcase_add_test(paths, open_or_create_dir_stays_in_root);
   suite_add_tcase(s, parser);
   suite_add_tcase(s, paths);
+  tcase_add_test(messages, long_error_keeps_its_reason);
+  suite_add_tcase(s, messages);
   return s;
 }
 
