@@ -28,24 +28,111 @@ void set_error_json_fd(int fd)
   error_json_fd = fd;
 }
 
-/* The message as a JSON string: quotes, backslashes and control characters escaped. */
+/* Length of the well-formed UTF-8 character at s (RFC 3629), or 0 with *bad
+   set to the length of its longest ill-formed start (at least 1). The
+   lead-specific range of the second byte is what rules out overlong forms,
+   surrogates and values above U+10FFFF. */
+static size_t utf8_char(const unsigned char *s, size_t *bad)
+{
+  unsigned char lo = 0x80, hi = 0xbf;
+  size_t need;
+
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    need = 2;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    need = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    need = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+  else
+    need = 0;
+  for (size_t i = 1; i < need; i++)
+    {
+      if (s[i] < lo || s[i] > hi)   /* also stops at the terminating NUL */
+        {
+          *bad = i;
+          return 0;
+        }
+      lo = 0x80, hi = 0xbf;   /* only the second byte has a narrower range */
+    }
+  *bad = 1;
+  return need;
+}
+
+/* One unit of the escaped text into unit (7 bytes at least): a whole
+   character, or the escape standing for a byte or an ill-formed sequence.
+   Returns its length; *used is the input bytes it stands for.
+   Ill-formed UTF-8 becomes U+FFFD, one per longest ill-formed start (as
+   Unicode recommends), rather than \u00XX per byte: \u00XX would read back
+   as a different, valid character (\xff as U+00FF), indistinguishable from a
+   path really containing it, while U+FFFD says plainly the bytes were not text. */
+static size_t json_unit(const unsigned char *s, char *unit, size_t *used)
+{
+  size_t len;
+
+  *used = 1;
+  if (*s == '"' || *s == '\\')
+    return (size_t)snprintf(unit, 7, "\\%c", *s);
+  if (*s < 0x20 || *s == 0x7f)
+    return (size_t)snprintf(unit, 7, "\\u%04x", *s);
+  len = utf8_char(s, used);
+  if (len == 0)
+    return (size_t)snprintf(unit, 7, "\\ufffd");
+  memcpy(unit, s, len);
+  *used = len;
+  return len;
+}
+
+static size_t json_escaped_length(const unsigned char *s)
+{
+  size_t total = 0, used;
+  char unit[8];
+
+  for (; *s; s += used)
+    total += json_unit(s, unit, &used);
+  return total;
+}
+
+bool json_escape(char *out, size_t size, const char *in)
+{
+  const unsigned char *s = (const unsigned char *)in;
+  bool whole = json_escaped_length(s) < size;
+  size_t limit = whole ? size - 1 : size - 4, o = 0, used;
+  char unit[8];
+
+  for (; *s; s += used)
+    {
+      size_t len = json_unit(s, unit, &used);
+
+      if (o + len > limit)
+        break;
+      memcpy(out + o, unit, len);
+      o += len;
+    }
+  if (!whole)
+    {
+      memcpy(out + o, "...", 3);
+      o += 3;
+    }
+  out[o] = '\0';
+  return whole;
+}
+
+/* The message as one { "setup-error": "..." } line. An input byte takes at
+   most 6 bytes escaped, so the buffer holds any message whole. */
 static void report_json_error(const char *msg)
 {
-  char out[8192];
-  size_t o = 0;
+  static const char head[] = "{ \"setup-error\": \"", tail[] = "\" }\n";
+  char line[sizeof head + 6 * MESSAGE_MAX + sizeof tail];
+  size_t n = sizeof head - 1;
 
-  o += (size_t)snprintf(out, sizeof out, "{ \"setup-error\": \"");
-  for (const unsigned char *p = (const unsigned char *)msg; *p && o < sizeof out - 16; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        o += (size_t)snprintf(out + o, sizeof out - o, "\\%c", *p);
-      else if (*p < 0x20)
-        o += (size_t)snprintf(out + o, sizeof out - o, "\\u%04x", *p);
-      else
-        out[o++] = (char)*p;
-    }
-  o += (size_t)snprintf(out + o, sizeof out - o, "\" }\n");
-  if (write_all(error_json_fd, out, o) < 0)
+  memcpy(line, head, n);
+  json_escape(line + n, sizeof line - n - (sizeof tail - 1), msg);
+  n += strlen(line + n);
+  memcpy(line + n, tail, sizeof tail - 1);
+  n += sizeof tail - 1;
+  if (write_all(error_json_fd, line, n) < 0)
     error_json_fd = -1;
 }
 

@@ -23,6 +23,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 
+/* in as the inside of a JSON string, into out (size >= 4): quotes,
+   backslashes, control characters and DEL escaped, well-formed UTF-8 kept,
+   ill-formed UTF-8 replaced by \ufffd. False if it did not fit: then out
+   ends with "..." after the last whole character or escape that did. */
+bool json_escape(char *out, size_t size, const char *in);
+
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *ptr, size_t size);

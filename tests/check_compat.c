@@ -2100,6 +2100,64 @@ START_TEST(setup_error_json)
 }
 END_TEST
 
+/* Runs a --chdir to PATH that fails, with --json-status-fd on a pipe;
+ * returns the setup-error line (malloc'd), checked to be the only one and
+ * valid JSON, and the run in r. */
+static char *setup_error_line_for(const char *path, struct result *r)
+{
+    int js[2];
+    ck_assert(pipe(js) == 0);
+    struct args a = { 0 };
+    add_fd_arg(&a, "--json-status-fd", js[1]);
+    args_addv(&a, "--chdir", path, "/probe", "exit", "0", END);
+    run_with_fds(r, &a, &js[1], 1);
+    args_free(&a);
+    close(js[1]);
+    char *out = slurp_fd(js[0]);
+    close(js[0]);
+    char *line = strstr(out, "{ \"setup-error\": ");
+    ck_assert_msg(line && (line == out || line[-1] == '\n'), "no setup-error line:\n%.300s", out);
+    size_t len = strcspn(line, "\n") + 1;
+    ck_assert_msg(line[len - 1] == '\n' && line[len] == '\0', "not the last line, or no newline:\n%.300s", out);
+    ck_assert_msg(text_setup_error_line_valid(line, len), "setup-error is not valid JSON:\n%.300s", line);
+    char *copy = strdup(line);
+    ck_assert_ptr_nonnull(copy);
+    free(out);
+    return copy;
+}
+
+/* The setup-error line is valid JSON whatever bytes the message holds:
+ * ill-formed UTF-8 becomes \ufffd, control characters and DEL are escaped,
+ * well-formed UTF-8 is kept, and a long message is cut between characters
+ * and escapes, keeping its reason. */
+START_TEST(setup_error_json_any_bytes)
+{
+    if (not_foil("setup_error_json_any_bytes"))
+        return;
+    struct result r;
+    char *line = setup_error_line_for("/no/such/\xff\xe2\x82/\t\x7f\"\\/\xc3\xa9", &r);
+    ck_assert_msg(r.code == 1 && count_lines(r.err) == 1, "exit %d, stderr:\n%s", r.code, r.err);
+    ck_assert_msg(strstr(line, "/no/such/\\ufffd\\ufffd/\\u0009\\u007f\\\"\\\\/\xc3\xa9: No such file or directory\""),
+                  "setup-error line:\n%s", line);
+    free(line);
+    result_free(&r);
+    char path[3 + 2 * 2500 + 1] = "/\xff" "x";
+    for (int i = 0; i < 2500; i++)
+        memcpy(path + 3 + 2 * i, "\xc3\xa9", 3);
+    line = setup_error_line_for(path, &r);
+    assert_one_error(&r, NULL);
+    static const char head[] = "{ \"setup-error\": \"Can't chdir to /\\ufffdx\xc3\xa9";
+    static const char tail[] = "...: File name too long\" }\n";
+    size_t len = strlen(line);
+    ck_assert_msg(!strncmp(line, head, sizeof head - 1) &&
+                  len > sizeof tail && !strcmp(line + len - (sizeof tail - 1), tail),
+                  "setup-error line:\n%.80s...%s", line, line + (len > 80 ? len - 80 : 0));
+    free(line);
+    result_free(&r);
+    assert_no_children();
+}
+END_TEST
+
 /* ---------------- differential runs against the reference bwrap ---------------- */
 
 static bool no_reference(const char *test)
@@ -2440,7 +2498,8 @@ void register_compat_tests(TCase *tc)
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
     T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
-    T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
+    T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL),
+    T(setup_error_json_any_bytes, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
     };
