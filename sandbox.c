@@ -926,7 +926,7 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid, const s
   if (cfg->info_fd >= 0 && !cfg->info_written &&
       (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
     die_errno("Can't write to --info-fd %d", cfg->info_fd);
-  if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
+  if (cfg->json_status_fd >= 0 && write_all_nosigpipe(cfg->json_status_fd, line, (size_t)nl) < 0)
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
 }
 
@@ -961,6 +961,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
         die_with_parent_now(0);
       return;
     }
+  kill_on_error(child);
   collect_namespace_ids(cfg, proc_fd, &ids);
   report_namespaces(cfg, (pid_t)atoi(self), &ids);
   close_fds_except(NULL, 0);
@@ -1001,6 +1002,8 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
     die_errno("Can't fork into the pid namespace");
   if (pid > 0)
     {
+      /* Should reporting fail, the child must not set up and run the payload. */
+      kill_on_error(pid);
       /* pid_for_children has an inode only once the child exists. */
       if (!nested)
         {
@@ -1310,7 +1313,7 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
     {
       char line[64];
       int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
+      if (write_all_nosigpipe(json_fd, line, (size_t)n) < 0)
         warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
     }
   return exit_status_of(status);

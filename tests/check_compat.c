@@ -2158,6 +2158,46 @@ START_TEST(setup_error_json_any_bytes)
 }
 END_TEST
 
+/* A --json-status-fd that cannot be written (a pipe whose reader is gone,
+ * or an fd that is not open): one error line naming it, exit 1, and the
+ * payload does not run. The reader gone used to kill foil silently with
+ * SIGPIPE; with --unshare-pid, the sandbox's pid 1 (forked before the first
+ * status line) set up and ran the payload after its parent had died of the
+ * failed write, and the monitor then reported the write a second time. A
+ * closed fd may also be refused while parsing: still one line. */
+START_TEST(json_status_fd_unwritable)
+{
+    if (not_foil("json_status_fd_unwritable"))
+        return;
+    char marker[4096];
+    pathf(marker, sizeof marker, "%s/ran", W);
+    for (int pid_ns = 0; pid_ns < 2; pid_ns++) {
+        for (int closed = 0; closed < 2; closed++) {
+            int p[2];
+            ck_assert(pipe(p) == 0);
+            ck_assert(close(p[0]) == 0);
+            struct args a = { 0 };
+            struct result r;
+            add_fd_arg(&a, "--json-status-fd", p[1]);
+            if (pid_ns)
+                args_add(&a, "--unshare-pid");
+            args_addv(&a, "--bind", W, "/w", "/probe", "write", "/w/ran", END);
+            /* Not kept, the pipe's fd is closed in foil. */
+            run_with_fds(&r, &a, &p[1], closed ? 0 : 1);
+            close(p[1]);
+            ck_assert_msg(count_lines(r.err) == 1, "%s%s: stderr:\n%s", closed ? "closed fd" : "no reader",
+                          pid_ns ? ", --unshare-pid" : "", r.err);
+            assert_one_error(&r, "--json-status-fd");
+            ck_assert_msg(access(marker, F_OK) != 0, "the payload ran (%s%s)", closed ? "closed fd" : "no reader",
+                          pid_ns ? ", --unshare-pid" : "");
+            result_free(&r);
+            args_free(&a);
+        }
+    }
+    assert_no_children();
+}
+END_TEST
+
 /* ---------------- differential runs against the reference bwrap ---------------- */
 
 static bool no_reference(const char *test)
@@ -2499,7 +2539,7 @@ void register_compat_tests(TCase *tc)
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
     T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
     T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL),
-    T(setup_error_json_any_bytes, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
+    T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
     };
