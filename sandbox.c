@@ -1397,7 +1397,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
    the privileged start is over). */
 static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
                                                   uid_t uid, gid_t gid, int argc, char **argv,
-                                                  int report_fd, uint64_t caller_caps)
+                                                  int report_fd, uint64_t caller_caps, pid_t monitor_pid)
 {
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
@@ -1419,7 +1419,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
-      die_with_parent_now(getppid());
+      die_with_parent_now(monitor_pid);
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
@@ -1520,6 +1520,9 @@ static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struc
 int main(int argc, char **argv)
 {
   pid_t caller_pid = getppid(), pid;
+  /* Taken before the fork: the setup process's getppid() would already name
+     whoever adopted it if the monitor had died. */
+  pid_t monitor_pid = getpid();
   struct config early, *parsed = NULL;
   uint64_t caller_caps;
   enum run_mode mode;
@@ -1562,5 +1565,5 @@ int main(int argc, char **argv)
       return monitor(pid, report[0], caller_pid);
     }
   close(report[0]);
-  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps);
+  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps, monitor_pid);
 }

@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -2198,6 +2201,99 @@ START_TEST(json_status_fd_unwritable)
 }
 END_TEST
 
+/* Where a tracee in a syscall stop is: entering (with the syscall's number
+ * in *nr) or leaving a syscall. */
+static bool syscall_entry(pid_t pid, unsigned long long *nr)
+{
+    struct __ptrace_syscall_info info;
+    ck_assert(ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) > 0);
+    *nr = info.entry.nr;
+    return info.op == PTRACE_SYSCALL_INFO_ENTRY;
+}
+
+/* Starts foil ARGS under ptrace and stops its setup process (the monitor's
+ * child) as its first write() returns; returns its pid, and the monitor's
+ * in *monitor. Both are still traced. */
+static pid_t stop_setup_after_first_write(struct args *a, pid_t *monitor)
+{
+    struct args full = { 0 };
+    args_add(&full, cfg.foil);
+    for (size_t i = 0; i < a->n; i++)
+        args_add(&full, a->v[i]);
+    ck_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+    *monitor = fork();
+    ck_assert(*monitor >= 0);
+    if (*monitor == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+            _exit(126);
+        signal(SIGPIPE, SIG_DFL);
+        execv(cfg.foil, full.v);
+        _exit(127);
+    }
+    args_free(&full);
+    int st;
+    ck_assert(waitpid(*monitor, &st, 0) == *monitor && WIFSTOPPED(st)); /* at the exec */
+    ck_assert(ptrace(PTRACE_SETOPTIONS, *monitor, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE |
+                     PTRACE_O_TRACEVFORK | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) == 0);
+    ck_assert(ptrace(PTRACE_CONT, *monitor, 0, 0) == 0);
+    bool in_write = false;
+    for (;;) {
+        pid_t w = waitpid(-1, &st, __WALL);
+        ck_assert_msg(w > 0, "waitpid: %s", strerror(errno));
+        ck_assert_msg(WIFSTOPPED(st), "%s %d ended before the setup process wrote", w == *monitor ? "the monitor" : "process",
+                      (int)w);
+        int sig = WSTOPSIG(st);
+        unsigned long long nr;
+        if (w == *monitor) {
+            /* Event stops (SIGTRAP) deliver nothing; real signals pass. */
+            ck_assert(ptrace(PTRACE_CONT, w, 0, sig == SIGTRAP ? 0 : sig) == 0);
+            continue;
+        }
+        if (sig == (SIGTRAP | 0x80)) {
+            bool entry = syscall_entry(w, &nr);
+            if (!entry && in_write)
+                return w;
+            in_write = entry && nr == SYS_write;
+            sig = 0;
+        } else if (sig == SIGSTOP) {
+            sig = 0;  /* the stop of a newly traced child */
+        }
+        ck_assert(ptrace(PTRACE_SYSCALL, w, 0, sig) == 0);
+    }
+}
+
+/* --die-with-parent: a setup process whose monitor dies before it has set
+ * its death signal must stop there. foil took the parent to expect from
+ * getppid() right at the check, after its first report to the monitor, so
+ * a monitor that died just after that report went unnoticed: the setup
+ * process, adopted by then, passed the check and set the sandbox up for
+ * nothing. Made deterministic with ptrace: the monitor is killed as that
+ * first write returns. */
+START_TEST(die_with_parent_monitor_gone_before_check)
+{
+    if (not_foil("die_with_parent_monitor_gone_before_check"))
+        return;
+    char made[4096];
+    pathf(made, sizeof made, "%s/made", W);
+    struct args a = { 0 };
+    args_probe(&a);
+    args_addv(&a, "--die-with-parent", "--bind", W, "/w", "--dir", "/w/made", "/probe", "exit", "0", END);
+    pid_t monitor, setup = stop_setup_after_first_write(&a, &monitor);
+    args_free(&a);
+    int st;
+    ck_assert(kill(monitor, SIGKILL) == 0);
+    while (waitpid(monitor, &st, __WALL) == monitor && !WIFSIGNALED(st) && !WIFEXITED(st))
+        ;
+    /* Adopted by us (the subreaper), it goes on. */
+    ck_assert(ptrace(PTRACE_DETACH, setup, 0, 0) == 0);
+    ck_assert(waitpid(setup, &st, 0) == setup);
+    ck_assert_msg(access(made, F_OK) != 0, "the setup process went on without its monitor");
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "setup process: wait status 0x%x, expected exit 1", st);
+    assert_no_children();
+}
+END_TEST
+
 /* ---------------- differential runs against the reference bwrap ---------------- */
 
 static bool no_reference(const char *test)
@@ -2539,7 +2635,8 @@ void register_compat_tests(TCase *tc)
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
     T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
     T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL),
-    T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
+    T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL),
+    T(die_with_parent_monitor_gone_before_check, R), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
     };
