@@ -979,7 +979,7 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid, const s
   if (cfg->info_fd >= 0 && !cfg->info_written &&
       (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
     die_errno("Can't write to --info-fd %d", cfg->info_fd);
-  if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
+  if (cfg->json_status_fd >= 0 && write_all_nosigpipe(cfg->json_status_fd, line, (size_t)nl) < 0)
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
 }
 
@@ -1050,6 +1050,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
         die_with_parent_now(0);
       return;
     }
+  kill_on_error(child);
   collect_namespace_ids(cfg, proc_fd, &ids);
   report_namespaces(cfg, (pid_t)atoi(self), &ids);
   release_held_child(go_fd);
@@ -1090,6 +1091,8 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
   pid = fork_held(&go_fd);
   if (pid > 0)
     {
+      /* Should reporting fail, the child must not set up and run the payload. */
+      kill_on_error(pid);
       /* pid_for_children has an inode only once the child exists. */
       if (!nested)
         {
@@ -1404,7 +1407,7 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
     {
       char line[64];
       int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
+      if (write_all_nosigpipe(json_fd, line, (size_t)n) < 0)
         warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
     }
   return exit_status_of(status);
@@ -1528,7 +1531,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
    the privileged start is over). */
 static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
                                                   uid_t uid, gid_t gid, int argc, char **argv,
-                                                  int report_fd, uint64_t caller_caps)
+                                                  int report_fd, uint64_t caller_caps, pid_t monitor_pid)
 {
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
@@ -1552,7 +1555,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
-      die_with_parent_now(getppid());
+      die_with_parent_now(monitor_pid);
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
@@ -1653,6 +1656,9 @@ static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struc
 int main(int argc, char **argv)
 {
   pid_t caller_pid = getppid(), pid;
+  /* Taken before the fork: the setup process's getppid() would already name
+     whoever adopted it if the monitor had died. */
+  pid_t monitor_pid = getpid();
   struct config early, *parsed = NULL;
   uint64_t caller_caps;
   enum run_mode mode;
@@ -1695,5 +1701,5 @@ int main(int argc, char **argv)
       return monitor(pid, report[0], caller_pid);
     }
   close(report[0]);
-  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps);
+  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps, monitor_pid);
 }

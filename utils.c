@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,10 @@ const char *prog_path = "foil";
 static bool level_prefix;
 static int error_exit_status = 1;
 static int error_json_fd = -1;
+static pid_t error_kill_pid;
+
+/* Longest message, without the "<prog>: " prefix. */
+#define MESSAGE_MAX 4096
 
 void set_error_exit_status(int status)
 {
@@ -26,24 +31,126 @@ void set_error_json_fd(int fd)
   error_json_fd = fd;
 }
 
-/* The message as a JSON string: quotes, backslashes and control characters escaped. */
+void kill_on_error(pid_t pid)
+{
+  error_kill_pid = pid;
+}
+
+/* Before a fatal error is reported: the process set by kill_on_error() must
+   not carry the setup on (and run the payload) without us. It is our own
+   child, so the only way kill() can fail is ESRCH (gone already), which
+   leaves nothing to do. */
+static void kill_partner(void)
+{
+  if (error_kill_pid > 0)
+    (void)kill(error_kill_pid, SIGKILL);
+}
+
+/* Length of the well-formed UTF-8 character at s (RFC 3629), or 0 with *bad
+   set to the length of its longest ill-formed start (at least 1). The
+   lead-specific range of the second byte is what rules out overlong forms,
+   surrogates and values above U+10FFFF. */
+static size_t utf8_char(const unsigned char *s, size_t *bad)
+{
+  unsigned char lo = 0x80, hi = 0xbf;
+  size_t need;
+
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    need = 2;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    need = 3, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    need = 4, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+  else
+    need = 0;
+  for (size_t i = 1; i < need; i++)
+    {
+      if (s[i] < lo || s[i] > hi)   /* also stops at the terminating NUL */
+        {
+          *bad = i;
+          return 0;
+        }
+      lo = 0x80, hi = 0xbf;   /* only the second byte has a narrower range */
+    }
+  *bad = 1;
+  return need;
+}
+
+/* One unit of the escaped text into unit (7 bytes at least): a whole
+   character, or the escape standing for a byte or an ill-formed sequence.
+   Returns its length; *used is the input bytes it stands for.
+   Ill-formed UTF-8 becomes U+FFFD, one per longest ill-formed start (as
+   Unicode recommends), rather than \u00XX per byte: \u00XX would read back
+   as a different, valid character (\xff as U+00FF), indistinguishable from a
+   path really containing it, while U+FFFD says plainly the bytes were not text. */
+static size_t json_unit(const unsigned char *s, char *unit, size_t *used)
+{
+  size_t len;
+
+  *used = 1;
+  if (*s == '"' || *s == '\\')
+    return (size_t)snprintf(unit, 7, "\\%c", *s);
+  if (*s < 0x20 || *s == 0x7f)
+    return (size_t)snprintf(unit, 7, "\\u%04x", *s);
+  len = utf8_char(s, used);
+  if (len == 0)
+    return (size_t)snprintf(unit, 7, "\\ufffd");
+  memcpy(unit, s, len);
+  *used = len;
+  return len;
+}
+
+static size_t json_escaped_length(const unsigned char *s)
+{
+  size_t total = 0, used;
+  char unit[8];
+
+  for (; *s; s += used)
+    total += json_unit(s, unit, &used);
+  return total;
+}
+
+bool json_escape(char *out, size_t size, const char *in)
+{
+  const unsigned char *s = (const unsigned char *)in;
+  bool whole = json_escaped_length(s) < size;
+  size_t limit = whole ? size - 1 : size - 4, o = 0, used;
+  char unit[8];
+
+  for (; *s; s += used)
+    {
+      size_t len = json_unit(s, unit, &used);
+
+      if (o + len > limit)
+        break;
+      memcpy(out + o, unit, len);
+      o += len;
+    }
+  if (!whole)
+    {
+      memcpy(out + o, "...", 3);
+      o += 3;
+    }
+  out[o] = '\0';
+  return whole;
+}
+
+/* The message as one { "setup-error": "..." } line. An input byte takes at
+   most 6 bytes escaped, so the buffer holds any message whole. */
 static void report_json_error(const char *msg)
 {
-  char out[8192];
-  size_t o = 0;
+  static const char head[] = "{ \"setup-error\": \"", tail[] = "\" }\n";
+  char line[sizeof head + 6 * MESSAGE_MAX + sizeof tail];
+  size_t n = sizeof head - 1;
 
-  o += (size_t)snprintf(out, sizeof out, "{ \"setup-error\": \"");
-  for (const unsigned char *p = (const unsigned char *)msg; *p && o < sizeof out - 16; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        o += (size_t)snprintf(out + o, sizeof out - o, "\\%c", *p);
-      else if (*p < 0x20)
-        o += (size_t)snprintf(out + o, sizeof out - o, "\\u%04x", *p);
-      else
-        out[o++] = (char)*p;
-    }
-  o += (size_t)snprintf(out + o, sizeof out - o, "\" }\n");
-  if (write_all(error_json_fd, out, o) < 0)
+  memcpy(line, head, n);
+  json_escape(line + n, sizeof line - n - (sizeof tail - 1), msg);
+  n += strlen(line + n);
+  memcpy(line + n, tail, sizeof tail - 1);
+  n += sizeof tail - 1;
+  if (write_all_nosigpipe(error_json_fd, line, n) < 0)
     error_json_fd = -1;
 }
 
@@ -65,19 +172,41 @@ void set_level_prefix(bool enabled)
   level_prefix = enabled;
 }
 
+/* Back up from a cut before msg[end] to the start of the UTF-8 character it
+   would split (at most 3 continuation bytes), so no half character is left. */
+static size_t utf8_cut(const char *msg, size_t end)
+{
+  for (int i = 0; i < 3 && end > 0 && ((unsigned char)msg[end] & 0xc0) == 0x80; i++)
+    end--;
+  return end;
+}
+
+/* "<formatted>: <strerror>" into msg. When it does not fit, the formatted
+   part (usually a long path) is cut and marked "...": the reason is what the
+   reader needs most. */
+static void format_message(char *msg, size_t size, const char *fmt, va_list ap, int errnum)
+{
+  char reason[256] = "";
+  size_t room;
+  int n;
+
+  if (errnum != 0)
+    snprintf(reason, sizeof reason, ": %s", strerror(errnum));
+  room = size - strlen(reason);
+  n = vsnprintf(msg, room, fmt, ap);
+  if (n < 0)
+    msg[0] = '\0';
+  else if ((size_t)n >= room)
+    strcpy(msg + utf8_cut(msg, room - 4), "...");
+  strcat(msg, reason);
+}
+
 /* One fprintf per message so concurrent foil processes never interleave lines. */
 static void vreport(const char *level, const char *fmt, va_list ap, int errnum)
 {
-  char msg[4096];
-  int n = vsnprintf(msg, sizeof msg, fmt, ap);
+  char msg[MESSAGE_MAX];
 
-  if (n < 0)
-    msg[0] = '\0';
-  if (errnum != 0)
-    {
-      size_t len = strlen(msg);
-      snprintf(msg + len, sizeof msg - len, ": %s", strerror(errnum));
-    }
+  format_message(msg, sizeof msg, fmt, ap, errnum);
   fprintf(stderr, "%s%s: %s\n", level_prefix ? level : "", prog_name, msg);
   if (error_json_fd >= 0 && level[1] == '3')
     report_json_error(msg);
@@ -87,6 +216,7 @@ void die(const char *fmt, ...)
 {
   va_list ap;
 
+  kill_partner();
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, 0);
   va_end(ap);
@@ -98,6 +228,7 @@ void die_errno(const char *fmt, ...)
   int saved = errno;
   va_list ap;
 
+  kill_partner();
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, saved);
   va_end(ap);
@@ -237,6 +368,39 @@ int write_all(int fd, const void *buf, size_t len)
       len -= (size_t)n;
     }
   return 0;
+}
+
+/* Takes back the SIGPIPE a failed write raised, so unblocking cannot
+   deliver it. EAGAIN means none was raised (our caller ignores SIGPIPE);
+   nothing else can fail with a valid set and a zero timeout. */
+static void take_raised_sigpipe(const sigset_t *pipe_only)
+{
+  static const struct timespec now;
+
+  (void)RETRY_EINTR(sigtimedwait(pipe_only, NULL, &now));
+}
+
+int write_all_nosigpipe(int fd, const void *buf, size_t len)
+{
+  sigset_t pipe_only, old, pending;
+  bool was_pending;
+  int r, saved;
+
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  if (sigprocmask(SIG_BLOCK, &pipe_only, &old) < 0)
+    return -1;
+  /* One pending before the write is not ours to take. (sigpending() cannot
+     fail with a valid pointer; if it did, we might take an older one.) */
+  was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+  r = write_all(fd, buf, len);
+  saved = errno;
+  if (r < 0 && saved == EPIPE && !was_pending)
+    take_raised_sigpipe(&pipe_only);
+  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
+    return -1;
+  errno = saved;
+  return r;
 }
 
 int write_file_at(int dirfd, const char *path, const char *content)

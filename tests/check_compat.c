@@ -9,6 +9,7 @@
  * binary under test is bwrap itself. */
 #include "harness.h"
 #include "suites.h"
+#include "text-check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -2171,6 +2175,28 @@ START_TEST(setup_error_status)
 }
 END_TEST
 
+/* A path too long for the message buffer: the line keeps its reason and
+ * stays one line (the path is cut, marked "..."). The path starts with "/x"
+ * and continues with two-byte characters, so a cut may fall inside one. */
+START_TEST(long_path_error_keeps_reason)
+{
+    static const char tail[] = ": File name too long\n";
+    char path[2 + 2 * 2500 + 1] = "/x";
+    for (int i = 0; i < 2500; i++)
+        memcpy(path + 2 + 2 * i, "\xc3\xa9", 3);
+    struct result r;
+    RUN(&r, "--chdir", path, "/probe", "exit", "0");
+    assert_one_error(&r, "Can't chdir to /x\xc3\xa9");
+    size_t len = strlen(r.err);
+    ck_assert_msg(len > sizeof tail && !strcmp(r.err + len - (sizeof tail - 1), tail),
+                  "the reason is cut off: \"...%s\"", r.err + (len > 80 ? len - 80 : 0));
+    ck_assert_msg(text_utf8_valid(r.err, len), "the cut split a character: \"...%s\"",
+                  r.err + (len > 40 ? len - 40 : 0));
+    result_free(&r);
+    assert_no_children();
+}
+END_TEST
+
 /* A setup failure appears in the JSON status stream as
  * { "setup-error": "<message>" }, and no exit-code follows. */
 START_TEST(setup_error_json)
@@ -2207,6 +2233,197 @@ START_TEST(setup_error_json)
         result_free(&r);
         args_free(&a);
     }
+    assert_no_children();
+}
+END_TEST
+
+/* Runs a --chdir to PATH that fails, with --json-status-fd on a pipe;
+ * returns the setup-error line (malloc'd), checked to be the only one and
+ * valid JSON, and the run in r. */
+static char *setup_error_line_for(const char *path, struct result *r)
+{
+    int js[2];
+    ck_assert(pipe(js) == 0);
+    struct args a = { 0 };
+    add_fd_arg(&a, "--json-status-fd", js[1]);
+    args_addv(&a, "--chdir", path, "/probe", "exit", "0", END);
+    run_with_fds(r, &a, &js[1], 1);
+    args_free(&a);
+    close(js[1]);
+    char *out = slurp_fd(js[0]);
+    close(js[0]);
+    char *line = strstr(out, "{ \"setup-error\": ");
+    ck_assert_msg(line && (line == out || line[-1] == '\n'), "no setup-error line:\n%.300s", out);
+    size_t len = strcspn(line, "\n") + 1;
+    ck_assert_msg(line[len - 1] == '\n' && line[len] == '\0', "not the last line, or no newline:\n%.300s", out);
+    ck_assert_msg(text_setup_error_line_valid(line, len), "setup-error is not valid JSON:\n%.300s", line);
+    char *copy = strdup(line);
+    ck_assert_ptr_nonnull(copy);
+    free(out);
+    return copy;
+}
+
+/* The setup-error line is valid JSON whatever bytes the message holds:
+ * ill-formed UTF-8 becomes \ufffd, control characters and DEL are escaped,
+ * well-formed UTF-8 is kept, and a long message is cut between characters
+ * and escapes, keeping its reason. */
+START_TEST(setup_error_json_any_bytes)
+{
+    if (not_foil("setup_error_json_any_bytes"))
+        return;
+    struct result r;
+    char *line = setup_error_line_for("/no/such/\xff\xe2\x82/\t\x7f\"\\/\xc3\xa9", &r);
+    ck_assert_msg(r.code == 1 && count_lines(r.err) == 1, "exit %d, stderr:\n%s", r.code, r.err);
+    ck_assert_msg(strstr(line, "/no/such/\\ufffd\\ufffd/\\u0009\\u007f\\\"\\\\/\xc3\xa9: No such file or directory\""),
+                  "setup-error line:\n%s", line);
+    free(line);
+    result_free(&r);
+    char path[3 + 2 * 2500 + 1] = "/\xff" "x";
+    for (int i = 0; i < 2500; i++)
+        memcpy(path + 3 + 2 * i, "\xc3\xa9", 3);
+    line = setup_error_line_for(path, &r);
+    assert_one_error(&r, NULL);
+    static const char head[] = "{ \"setup-error\": \"Can't chdir to /\\ufffdx\xc3\xa9";
+    static const char tail[] = "...: File name too long\" }\n";
+    size_t len = strlen(line);
+    ck_assert_msg(!strncmp(line, head, sizeof head - 1) &&
+                  len > sizeof tail && !strcmp(line + len - (sizeof tail - 1), tail),
+                  "setup-error line:\n%.80s...%s", line, line + (len > 80 ? len - 80 : 0));
+    free(line);
+    result_free(&r);
+    assert_no_children();
+}
+END_TEST
+
+/* A --json-status-fd that cannot be written (a pipe whose reader is gone,
+ * or an fd that is not open): one error line naming it, exit 1, and the
+ * payload does not run. The reader gone used to kill foil silently with
+ * SIGPIPE; with --unshare-pid, the sandbox's pid 1 (forked before the first
+ * status line) set up and ran the payload after its parent had died of the
+ * failed write, and the monitor then reported the write a second time. A
+ * closed fd may also be refused while parsing: still one line. */
+START_TEST(json_status_fd_unwritable)
+{
+    if (not_foil("json_status_fd_unwritable"))
+        return;
+    char marker[4096];
+    pathf(marker, sizeof marker, "%s/ran", W);
+    for (int pid_ns = 0; pid_ns < 2; pid_ns++) {
+        for (int closed = 0; closed < 2; closed++) {
+            int p[2];
+            ck_assert(pipe(p) == 0);
+            ck_assert(close(p[0]) == 0);
+            struct args a = { 0 };
+            struct result r;
+            add_fd_arg(&a, "--json-status-fd", p[1]);
+            if (pid_ns)
+                args_add(&a, "--unshare-pid");
+            args_addv(&a, "--bind", W, "/w", "/probe", "write", "/w/ran", END);
+            /* Not kept, the pipe's fd is closed in foil. */
+            run_with_fds(&r, &a, &p[1], closed ? 0 : 1);
+            close(p[1]);
+            ck_assert_msg(count_lines(r.err) == 1, "%s%s: stderr:\n%s", closed ? "closed fd" : "no reader",
+                          pid_ns ? ", --unshare-pid" : "", r.err);
+            assert_one_error(&r, "--json-status-fd");
+            ck_assert_msg(access(marker, F_OK) != 0, "the payload ran (%s%s)", closed ? "closed fd" : "no reader",
+                          pid_ns ? ", --unshare-pid" : "");
+            result_free(&r);
+            args_free(&a);
+        }
+    }
+    assert_no_children();
+}
+END_TEST
+
+/* Where a tracee in a syscall stop is: entering (with the syscall's number
+ * in *nr) or leaving a syscall. */
+static bool syscall_entry(pid_t pid, unsigned long long *nr)
+{
+    struct __ptrace_syscall_info info;
+    ck_assert(ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) > 0);
+    *nr = info.entry.nr;
+    return info.op == PTRACE_SYSCALL_INFO_ENTRY;
+}
+
+/* Starts foil ARGS under ptrace and stops its setup process (the monitor's
+ * child) as its first write() returns; returns its pid, and the monitor's
+ * in *monitor. Both are still traced. */
+static pid_t stop_setup_after_first_write(struct args *a, pid_t *monitor)
+{
+    struct args full = { 0 };
+    args_add(&full, cfg.foil);
+    for (size_t i = 0; i < a->n; i++)
+        args_add(&full, a->v[i]);
+    ck_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+    *monitor = fork();
+    ck_assert(*monitor >= 0);
+    if (*monitor == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+            _exit(126);
+        signal(SIGPIPE, SIG_DFL);
+        execv(cfg.foil, full.v);
+        _exit(127);
+    }
+    args_free(&full);
+    int st;
+    ck_assert(waitpid(*monitor, &st, 0) == *monitor && WIFSTOPPED(st)); /* at the exec */
+    ck_assert(ptrace(PTRACE_SETOPTIONS, *monitor, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE |
+                     PTRACE_O_TRACEVFORK | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) == 0);
+    ck_assert(ptrace(PTRACE_CONT, *monitor, 0, 0) == 0);
+    bool in_write = false;
+    for (;;) {
+        pid_t w = waitpid(-1, &st, __WALL);
+        ck_assert_msg(w > 0, "waitpid: %s", strerror(errno));
+        ck_assert_msg(WIFSTOPPED(st), "%s %d ended before the setup process wrote", w == *monitor ? "the monitor" : "process",
+                      (int)w);
+        int sig = WSTOPSIG(st);
+        unsigned long long nr;
+        if (w == *monitor) {
+            /* Event stops (SIGTRAP) deliver nothing; real signals pass. */
+            ck_assert(ptrace(PTRACE_CONT, w, 0, sig == SIGTRAP ? 0 : sig) == 0);
+            continue;
+        }
+        if (sig == (SIGTRAP | 0x80)) {
+            bool entry = syscall_entry(w, &nr);
+            if (!entry && in_write)
+                return w;
+            in_write = entry && nr == SYS_write;
+            sig = 0;
+        } else if (sig == SIGSTOP) {
+            sig = 0;  /* the stop of a newly traced child */
+        }
+        ck_assert(ptrace(PTRACE_SYSCALL, w, 0, sig) == 0);
+    }
+}
+
+/* --die-with-parent: a setup process whose monitor dies before it has set
+ * its death signal must stop there. foil took the parent to expect from
+ * getppid() right at the check, after its first report to the monitor, so
+ * a monitor that died just after that report went unnoticed: the setup
+ * process, adopted by then, passed the check and set the sandbox up for
+ * nothing. Made deterministic with ptrace: the monitor is killed as that
+ * first write returns. */
+START_TEST(die_with_parent_monitor_gone_before_check)
+{
+    if (not_foil("die_with_parent_monitor_gone_before_check"))
+        return;
+    char made[4096];
+    pathf(made, sizeof made, "%s/made", W);
+    struct args a = { 0 };
+    args_probe(&a);
+    args_addv(&a, "--die-with-parent", "--bind", W, "/w", "--dir", "/w/made", "/probe", "exit", "0", END);
+    pid_t monitor, setup = stop_setup_after_first_write(&a, &monitor);
+    args_free(&a);
+    int st;
+    ck_assert(kill(monitor, SIGKILL) == 0);
+    while (waitpid(monitor, &st, __WALL) == monitor && !WIFSIGNALED(st) && !WIFEXITED(st))
+        ;
+    /* Adopted by us (the subreaper), it goes on. */
+    ck_assert(ptrace(PTRACE_DETACH, setup, 0, 0) == 0);
+    ck_assert(waitpid(setup, &st, 0) == setup);
+    ck_assert_msg(access(made, F_OK) != 0, "the setup process went on without its monitor");
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "setup process: wait status 0x%x, expected exit 1", st);
     assert_no_children();
 }
 END_TEST
@@ -2552,7 +2769,9 @@ void register_compat_tests(TCase *tc)
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
     T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
-    T(setup_error_json, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
+    T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL),
+    T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL),
+    T(die_with_parent_monitor_gone_before_check, R), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
     };

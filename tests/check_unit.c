@@ -3,9 +3,12 @@
 #include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
 #include "../bind-mount.h"
 #include "../utils.h"
+#include "text-check.h"
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,10 +488,207 @@ START_TEST(open_or_create_dir_stays_in_root)
 }
 END_TEST
 
+/* Reads fd to its end into buf (NUL-terminated); returns the length. */
+static size_t read_to_end(int fd, char *buf, size_t size)
+{
+  size_t used = 0;
+  ssize_t n;
+
+  while (used < size - 1 && (n = read(fd, buf + used, size - 1 - used)) > 0)
+    used += (size_t)n;
+  buf[used] = '\0';
+  close(fd);
+  return used;
+}
+
+/* Runs report(arg) in a child with stderr captured in err and, if json is
+   not NULL, --json-status-fd pointed at a pipe captured there; returns the
+   child's exit status. */
+static int capture_report(void (*report)(const char *), const char *arg, char *err, size_t err_size,
+                          char *json, size_t json_size)
+{
+  int e[2], j[2] = { -1, -1 }, status;
+  pid_t pid;
+
+  ck_assert_int_eq(pipe(e), 0);
+  ck_assert_int_eq(pipe(j), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0)
+    {
+      dup2(e[1], 2);
+      if (json != NULL)
+        set_error_json_fd(j[1]);
+      report(arg);
+      _exit(0);
+    }
+  close(e[1]);
+  close(j[1]);
+  read_to_end(e[0], err, err_size);
+  if (json != NULL)
+    read_to_end(j[0], json, json_size);
+  else
+    close(j[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void die_name_too_long(const char *path)
+{
+  errno = ENAMETOOLONG;
+  die_errno("Can't chdir to %s", path);
+}
+
+/* "/x" and then 2500 two-byte characters: the odd start puts the cut in the
+   middle of one. */
+static char *long_utf8_path(void)
+{
+  char *path = malloc(2 + 2 * 2500 + 1);
+
+  ck_assert_ptr_nonnull(path);
+  strcpy(path, "/x");
+  for (int i = 0; i < 2500; i++)
+    strcat(path + 2 * i, "\xc3\xa9");
+  return path;
+}
+
+START_TEST(long_error_keeps_its_reason)
+{
+  static const char tail[] = "...: File name too long\n";
+  char *path = long_utf8_path(), err[8192];
+  size_t len;
+
+  ck_assert_int_eq(capture_report(die_name_too_long, path, err, sizeof err, NULL, 0), 1);
+  len = strlen(err);
+  ck_assert_msg(strncmp(err, "foil: Can't chdir to /x\xc3\xa9", 25) == 0, "got \"%.80s\"", err);
+  ck_assert_msg(len > sizeof tail && strcmp(err + len - (sizeof tail - 1), tail) == 0,
+                "the reason is cut off: \"...%s\"", err + (len > 80 ? len - 80 : 0));
+  ck_assert_msg(strchr(err, '\n') == err + len - 1, "not one line");
+  ck_assert_msg(text_utf8_valid(err, len), "the cut split a character: \"...%s\"", err + len - 40);
+  ck_assert_uint_le(len, strlen("foil: ") + 4095 + 1);
+  free(path);
+}
+END_TEST
+
+struct escape_case {
+  const char *in, *want;
+};
+
+static const struct escape_case escape_cases[] = {
+  { "plain /path", "plain /path" },
+  { "a\"b\\c", "a\\\"b\\\\c" },
+  { "\n\t\x01\x1f\x7f", "\\u000a\\u0009\\u0001\\u001f\\u007f" },
+  { "\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e", "\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e" }, /* é € 𝄞 kept */
+  { "\xff", "\\ufffd" },
+  { "a\xe2\x82", "a\\ufffd" },                /* a character cut short: one U+FFFD */
+  { "\xe2\x82x", "\\ufffdx" },
+  { "\xf0\x9f\x98!", "\\ufffd!" },
+  { "\x80\xbf", "\\ufffd\\ufffd" },            /* lone continuation bytes */
+  { "\xc0\xaf", "\\ufffd\\ufffd" },            /* overlong '/' */
+  { "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd" }, /* overlong, three bytes */
+  { "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd" }, /* a surrogate */
+  { "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* above U+10FFFF */
+  { "\xf8\x88\x80\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd" },
+  { "", "" },
+};
+
+START_TEST(json_escape_cases)
+{
+  const struct escape_case *c = &escape_cases[_i];
+  char out[256];
+
+  ck_assert(json_escape(out, sizeof out, c->in));
+  ck_assert_msg(strcmp(out, c->want) == 0, "case %d: got \"%s\", want \"%s\"", _i, out, c->want);
+  ck_assert(text_json_string_valid(out, strlen(out)));
+}
+END_TEST
+
+/* At every buffer size, a cut output is a prefix of the whole one, ends in
+   "..." right after a whole character or escape, and wastes no more room
+   than the longest unit (6 bytes). */
+START_TEST(json_escape_cuts_between_units)
+{
+  static const char in[] = "ab\xc3\xa9\"\x01\xff\xe2\x82\xac\\\xf0\x9d\x84\x9e\xe2\x82" "c\x7f";
+  char full[256], out[256];
+  size_t full_len;
+
+  ck_assert(json_escape(full, sizeof full, in));
+  full_len = strlen(full);
+  ck_assert(text_json_string_valid(full, full_len));
+  for (size_t size = 4; size <= full_len + 1; size++)
+    {
+      bool whole = json_escape(out, size, in);
+      size_t len = strlen(out), kept = len - 3;
+
+      ck_assert_uint_lt(len, size);
+      if (size == full_len + 1)
+        {
+          ck_assert(whole);
+          ck_assert_str_eq(out, full);
+          continue;
+        }
+      ck_assert_msg(!whole && len >= 3 && strcmp(out + kept, "...") == 0, "size %zu: \"%s\"", size, out);
+      ck_assert_msg(strncmp(out, full, kept) == 0, "size %zu: \"%s\" not a prefix", size, out);
+      ck_assert_msg(text_json_string_valid(out, kept), "size %zu: cut inside a unit: \"%s\"", size, out);
+      ck_assert_msg(kept + 6 > size - 4, "size %zu: stopped early: \"%s\"", size, out);
+    }
+}
+END_TEST
+
+static void die_bad_utf8_too_long(const char *path)
+{
+  errno = ENAMETOOLONG;
+  die_errno("Can't chdir to \xff\t\x7f%s", path);
+}
+
+/* A long message with ill-formed UTF-8 and control characters: the
+   setup-error line is one valid JSON line that keeps the reason. */
+START_TEST(setup_error_json_line_is_valid)
+{
+  static const char head[] = "{ \"setup-error\": \"Can't chdir to \\ufffd\\u0009\\u007f/x\xc3\xa9";
+  static const char tail[] = "...: File name too long\" }\n";
+  char *path = long_utf8_path(), err[8192], *json = malloc(65536);
+  size_t len;
+
+  ck_assert_ptr_nonnull(json);
+  ck_assert_int_eq(capture_report(die_bad_utf8_too_long, path, err, sizeof err, json, 65536), 1);
+  len = strlen(json);
+  ck_assert_msg(strchr(json, '\n') == json + len - 1, "not one line: \"%s\"", json);
+  ck_assert_msg(text_setup_error_line_valid(json, len), "not valid JSON: \"%.100s...\"", json);
+  ck_assert_msg(strncmp(json, head, sizeof head - 1) == 0, "got \"%.100s\"", json);
+  ck_assert_msg(len > sizeof tail && strcmp(json + len - (sizeof tail - 1), tail) == 0,
+                "the reason is cut off: \"...%s\"", json + (len > 80 ? len - 80 : 0));
+  free(json);
+  free(path);
+}
+END_TEST
+
+/* A reader gone: EPIPE, not death by SIGPIPE, and afterwards neither a
+   SIGPIPE left pending nor SIGPIPE left blocked (the payload inherits both). */
+START_TEST(write_without_reader_fails_with_epipe)
+{
+  sigset_t mask, pending;
+  int p[2];
+
+  ck_assert(signal(SIGPIPE, SIG_DFL) != SIG_ERR);
+  ck_assert_int_eq(pipe(p), 0);
+  close(p[0]);
+  errno = 0;
+  ck_assert_int_eq(write_all_nosigpipe(p[1], "x", 1), -1);
+  ck_assert_int_eq(errno, EPIPE);
+  ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
+  ck_assert(!sigismember(&mask, SIGPIPE));
+  ck_assert_int_eq(sigpending(&pending), 0);
+  ck_assert(!sigismember(&pending, SIGPIPE));
+  close(p[1]);
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
   TCase *parser = tcase_create("parser"), *paths = tcase_create("paths");
+  TCase *messages = tcase_create("messages");
 
   tcase_add_test(parser, ops_keep_command_line_order);
   tcase_add_test(parser, bind_variants_set_flags);
@@ -515,6 +715,12 @@ static Suite *unit_suite(void)
   tcase_add_test(paths, open_or_create_dir_stays_in_root);
   suite_add_tcase(s, parser);
   suite_add_tcase(s, paths);
+  tcase_add_test(messages, long_error_keeps_its_reason);
+  tcase_add_loop_test(messages, json_escape_cases, 0, (int)(sizeof escape_cases / sizeof escape_cases[0]));
+  tcase_add_test(messages, json_escape_cuts_between_units);
+  tcase_add_test(messages, setup_error_json_line_is_valid);
+  tcase_add_test(messages, write_without_reader_fails_with_epipe);
+  suite_add_tcase(s, messages);
   return s;
 }
 

@@ -14,7 +14,7 @@ CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
 INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
-INTEGRATION_HDRS := tests/harness.h tests/suites.h
+INTEGRATION_HDRS := tests/harness.h tests/suites.h tests/text-check.h
 TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).
@@ -42,6 +42,8 @@ tests/sandbox-unit.o: sandbox.c $(FOIL_HDRS)
 tests/check_unit: tests/check_unit.c tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(UNIT_SANITIZE) -I. -o $@ tests/check_unit.c \
 	  tests/sandbox-unit.o $(filter-out sandbox.c,$(UNIT_SRCS)) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
+
+tests/check_unit: tests/text-check.h
 
 test-programs: $(TEST_PROGRAMS)
 
