@@ -979,7 +979,7 @@ static void report_namespaces(const struct config *cfg, pid_t child_pid, const s
   if (cfg->info_fd >= 0 && !cfg->info_written &&
       (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
     die_errno("Can't write to --info-fd %d", cfg->info_fd);
-  if (cfg->json_status_fd >= 0 && write_all_nosigpipe(cfg->json_status_fd, line, (size_t)nl) < 0)
+  if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
     die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
 }
 
@@ -1050,7 +1050,6 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
         die_with_parent_now(0);
       return;
     }
-  kill_on_error(child);
   collect_namespace_ids(cfg, proc_fd, &ids);
   report_namespaces(cfg, (pid_t)atoi(self), &ids);
   release_held_child(go_fd);
@@ -1091,8 +1090,6 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
   pid = fork_held(&go_fd);
   if (pid > 0)
     {
-      /* Should reporting fail, the child must not set up and run the payload. */
-      kill_on_error(pid);
       /* pid_for_children has an inode only once the child exists. */
       if (!nested)
         {
@@ -1367,6 +1364,27 @@ static void install_signal_forwarding(bool from_terminal_too)
       die_errno("sigaction");
 }
 
+/* A reader of --info-fd or --json-status-fd that went away is an error with
+   a message, not a silent death by SIGPIPE (in the setup process and the
+   monitor); the command gets the disposition the caller gave foil. */
+static struct sigaction caller_sigpipe;
+
+static void ignore_sigpipe(void)
+{
+  struct sigaction ignore;
+
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
+    die_errno("sigaction");
+}
+
+static void restore_sigpipe(void)
+{
+  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
+    die_errno("sigaction");
+}
+
 /* The monitor: unprivileged, reads the sandbox's reports until the payload is
    exec'd (or setup failed), then waits for the main process. */
 static int monitor(pid_t child, int report_fd, pid_t caller_pid)
@@ -1376,6 +1394,7 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
   int status, json_fd = -1;
   bool exec_ok = false;
 
+  ignore_sigpipe();
   while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
     {
       if (r.type == REPORT_MAIN_PID)
@@ -1407,7 +1426,7 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
     {
       char line[64];
       int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all_nosigpipe(json_fd, line, (size_t)n) < 0)
+      if (write_all(json_fd, line, (size_t)n) < 0)
         warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
     }
   return exit_status_of(status);
@@ -1448,27 +1467,6 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
       if (w < 0)
         _exit(1);
     }
-}
-
-/* A reader of --info-fd or --json-status-fd that went away is a setup error
-   with a message, not a silent death by SIGPIPE; the command gets the
-   disposition the caller gave foil. */
-static struct sigaction caller_sigpipe;
-
-static void ignore_sigpipe_during_setup(void)
-{
-  struct sigaction ignore;
-
-  memset(&ignore, 0, sizeof ignore);
-  ignore.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
-    die_errno("sigaction");
-}
-
-static void restore_sigpipe(void)
-{
-  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
-    die_errno("sigaction");
 }
 
 static void wait_for_block_fd(int fd)
@@ -1542,7 +1540,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
 
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  ignore_sigpipe_during_setup();
+  ignore_sigpipe();
   if (parsed != NULL)
     cfg = *parsed;
   else

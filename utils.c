@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +15,6 @@ const char *prog_path = "foil";
 static bool level_prefix;
 static int error_exit_status = 1;
 static int error_json_fd = -1;
-static pid_t error_kill_pid;
 
 /* Longest message, without the "<prog>: " prefix. */
 #define MESSAGE_MAX 4096
@@ -29,21 +27,6 @@ void set_error_exit_status(int status)
 void set_error_json_fd(int fd)
 {
   error_json_fd = fd;
-}
-
-void kill_on_error(pid_t pid)
-{
-  error_kill_pid = pid;
-}
-
-/* Before a fatal error is reported: the process set by kill_on_error() must
-   not carry the setup on (and run the payload) without us. It is our own
-   child, so the only way kill() can fail is ESRCH (gone already), which
-   leaves nothing to do. */
-static void kill_partner(void)
-{
-  if (error_kill_pid > 0)
-    (void)kill(error_kill_pid, SIGKILL);
 }
 
 /* Length of the well-formed UTF-8 character at s (RFC 3629), or 0 with *bad
@@ -150,7 +133,7 @@ static void report_json_error(const char *msg)
   n += strlen(line + n);
   memcpy(line + n, tail, sizeof tail - 1);
   n += sizeof tail - 1;
-  if (write_all_nosigpipe(error_json_fd, line, n) < 0)
+  if (write_all(error_json_fd, line, n) < 0)
     error_json_fd = -1;
 }
 
@@ -216,7 +199,6 @@ void die(const char *fmt, ...)
 {
   va_list ap;
 
-  kill_partner();
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, 0);
   va_end(ap);
@@ -228,7 +210,6 @@ void die_errno(const char *fmt, ...)
   int saved = errno;
   va_list ap;
 
-  kill_partner();
   va_start(ap, fmt);
   vreport("<3>", fmt, ap, saved);
   va_end(ap);
@@ -368,39 +349,6 @@ int write_all(int fd, const void *buf, size_t len)
       len -= (size_t)n;
     }
   return 0;
-}
-
-/* Takes back the SIGPIPE a failed write raised, so unblocking cannot
-   deliver it. EAGAIN means none was raised (our caller ignores SIGPIPE);
-   nothing else can fail with a valid set and a zero timeout. */
-static void take_raised_sigpipe(const sigset_t *pipe_only)
-{
-  static const struct timespec now;
-
-  (void)RETRY_EINTR(sigtimedwait(pipe_only, NULL, &now));
-}
-
-int write_all_nosigpipe(int fd, const void *buf, size_t len)
-{
-  sigset_t pipe_only, old, pending;
-  bool was_pending;
-  int r, saved;
-
-  sigemptyset(&pipe_only);
-  sigaddset(&pipe_only, SIGPIPE);
-  if (sigprocmask(SIG_BLOCK, &pipe_only, &old) < 0)
-    return -1;
-  /* One pending before the write is not ours to take. (sigpending() cannot
-     fail with a valid pointer; if it did, we might take an older one.) */
-  was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-  r = write_all(fd, buf, len);
-  saved = errno;
-  if (r < 0 && saved == EPIPE && !was_pending)
-    take_raised_sigpipe(&pipe_only);
-  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
-    return -1;
-  errno = saved;
-  return r;
 }
 
 int write_file_at(int dirfd, const char *path, const char *content)

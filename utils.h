@@ -21,10 +21,6 @@ void set_level_prefix(bool enabled);
 void set_error_exit_status(int status);
 /* Also report errors as { "setup-error": "..." } lines on this fd (-1: off). */
 void set_error_json_fd(int fd);
-/* die() and die_errno() SIGKILL this child first (0: none): a process that
-   carries the setup on must not outlive our failure and run the payload. */
-void kill_on_error(pid_t pid);
-
 /* Print "<prog>: <message>" and exit 1. The _errno variants append strerror(errno). */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *fmt, ...);
@@ -52,10 +48,6 @@ bool parse_octal_mode(const char *s, mode_t *mode);
 int read_all(int fd, size_t max_size, char **buf, size_t *len);
 /* write() the whole buffer, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
-/* write_all() to an fd whose reader may be gone (a status fd): EPIPE instead
-   of a silent death by SIGPIPE. SIGPIPE is blocked during the write, not
-   ignored: an ignored SIGPIPE would stay ignored in the payload after exec. */
-int write_all_nosigpipe(int fd, const void *buf, size_t len);
 /* Open dirfd/path with flags and write the string; -1 with errno on failure. */
 int write_file_at(int dirfd, const char *path, const char *content);
 

@@ -663,27 +663,6 @@ START_TEST(setup_error_json_line_is_valid)
 }
 END_TEST
 
-/* A reader gone: EPIPE, not death by SIGPIPE, and afterwards neither a
-   SIGPIPE left pending nor SIGPIPE left blocked (the payload inherits both). */
-START_TEST(write_without_reader_fails_with_epipe)
-{
-  sigset_t mask, pending;
-  int p[2];
-
-  ck_assert(signal(SIGPIPE, SIG_DFL) != SIG_ERR);
-  ck_assert_int_eq(pipe(p), 0);
-  close(p[0]);
-  errno = 0;
-  ck_assert_int_eq(write_all_nosigpipe(p[1], "x", 1), -1);
-  ck_assert_int_eq(errno, EPIPE);
-  ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &mask), 0);
-  ck_assert(!sigismember(&mask, SIGPIPE));
-  ck_assert_int_eq(sigpending(&pending), 0);
-  ck_assert(!sigismember(&pending, SIGPIPE));
-  close(p[1]);
-}
-END_TEST
-
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
@@ -719,7 +698,6 @@ static Suite *unit_suite(void)
   tcase_add_loop_test(messages, json_escape_cases, 0, (int)(sizeof escape_cases / sizeof escape_cases[0]));
   tcase_add_test(messages, json_escape_cuts_between_units);
   tcase_add_test(messages, setup_error_json_line_is_valid);
-  tcase_add_test(messages, write_without_reader_fails_with_epipe);
   suite_add_tcase(s, messages);
   return s;
 }
