@@ -1255,6 +1255,22 @@ START_TEST(info_fd_bad)
 }
 END_TEST
 
+/* foil ignores SIGPIPE while it sets up (a gone status reader is an error
+ * with a message); the command still gets the caller's disposition. */
+START_TEST(sigpipe_disposition_passed_on)
+{
+    struct result r;
+    RUN(&r, "/probe", "status");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "sigpipe: default");
+    result_free(&r);
+    RUN(&r, "--unshare-pid", "/probe", "status");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "sigpipe: default");
+    result_free(&r);
+}
+END_TEST
+
 /* With --unshare-pid the sandbox's pid 1 exists before foil writes its pid;
  * when that write fails (the reader went away) foil reports the failure,
  * and the command must never run, nor anything outlive foil. */
@@ -2764,7 +2780,7 @@ void register_compat_tests(TCase *tc)
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
     T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),
-    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(pid1_under_seccomp, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(json_status_fd, ALL),
+    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(pid1_under_seccomp, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(sigpipe_disposition_passed_on, ALL), T(json_status_fd, ALL),
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),

@@ -115,6 +115,9 @@ static void cmd_status(void)
     printf("sid: %d\n", (int)getsid(0));
     printf("nnp: %d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
     printf("dumpable: %d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+    struct sigaction pipe_action;
+    if (sigaction(SIGPIPE, NULL, &pipe_action) == 0)
+        printf("sigpipe: %s\n", pipe_action.sa_handler == SIG_IGN ? "ignored" : "default");
     if (getcwd(cwd, sizeof cwd))
         printf("cwd: %s\n", cwd);
     else
