@@ -502,16 +502,17 @@ static void op_chmod(struct mount_ctx *ctx, const struct setup_op *op)
   close(fd);
 }
 
-static void copy_fd_to(int from, int to, const char *dest)
+/* Copy the data of OP's fd (--file, --bind-data) into TO. */
+static void copy_fd_to(const struct setup_op *op, int to)
 {
   char buf[65536];
   ssize_t n;
 
-  while ((n = RETRY_EINTR(read(from, buf, sizeof buf))) > 0)
+  while ((n = RETRY_EINTR(read(op->fd, buf, sizeof buf))) > 0)
     if (write_all(to, buf, (size_t)n) < 0)
-      die_errno("Can't write %s", dest);
+      die_errno("Can't write %s", op->dest);
   if (n < 0)
-    die_errno("Can't read the data for %s", dest);
+    die_errno("Can't read %s fd %d for %s", op->option, op->fd, op->dest);
 }
 
 static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
@@ -523,7 +524,7 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
     die_errno("Can't create file at %s", op->dest);
-  copy_fd_to(op->fd, fd, op->dest);
+  copy_fd_to(op, fd);
   if (fchmod(fd, op->perms) < 0 || close(fd) < 0)
     die_errno("Can't write %s", op->dest);
   close(op->fd);
@@ -580,7 +581,7 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   fd = openat(scratch, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
     die_errno("Can't create the data file for %s", op->dest);
-  copy_fd_to(op->fd, fd, op->dest);
+  copy_fd_to(op, fd);
   if (fchmod(fd, op->perms) < 0)
     die_errno("Can't chmod the data file for %s", op->dest);
   close(op->fd);

@@ -815,6 +815,34 @@ START_TEST(file_bad_fd)
 }
 END_TEST
 
+/* A read error on the data fd names the option, the fd and the destination. */
+START_TEST(file_read_error)
+{
+    if (not_foil("file_read_error"))
+        return;
+    static const char *const opts[] = { "--file", "--bind-data", "--ro-bind-data" };
+    int dir = open(W, O_RDONLY | O_DIRECTORY);
+    ck_assert(dir >= 0);
+    struct snapshot s;
+    snap_take(&s);
+    for (size_t i = 0; i < 3; i++) {
+        struct args a = { 0 };
+        struct result r;
+        char msg[256];
+        add_fd_arg(&a, opts[i], dir);
+        args_addv(&a, "/f", "/probe", "exit", "0", END);
+        run_with_fds(&r, &a, &dir, 1);
+        pathf(msg, sizeof msg, "Can't read %s fd %d for /f: Is a directory", opts[i], dir);
+        assert_error_text(&r, msg);
+        result_free(&r);
+        args_free(&a);
+    }
+    snap_assert_unchanged(&s);
+    assert_no_children();
+    close(dir);
+}
+END_TEST
+
 START_TEST(bind_data)
 {
     char host[4200];
@@ -2411,7 +2439,7 @@ void register_compat_tests(TCase *tc)
     T(args_fd, ALL), T(args_nested_refused, ALL), T(args_bad_fd, ALL), T(args_limit, ALL),
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
-    T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),
+    T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL), T(file_read_error, ALL),
     T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(json_status_fd, ALL),
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
