@@ -600,9 +600,9 @@ static void overlay_set(int fs, const char *key, const char *value, const char *
     die_errno("Can't use %s for the overlay on %s", value, dest);
 }
 
-/* --overlay, --tmp-overlay, --ro-overlay: the kernel resolves every layer path
-   with our credentials, which are the caller's own (user namespace root), so
-   copy-up can only do what the caller could do (see SECURITY.md). */
+/* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
+   SECURITY.md): the kernel resolves the layer paths with our credentials,
+   which are the caller's own. */
 static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
