@@ -1,10 +1,12 @@
 /* bind-mount.c: every mount foil makes, with the fd-based mount API.
  *
- * Sources are host paths, resolved with the caller's own rights. Destinations
- * are resolved only inside the new root: openat2(RESOLVE_IN_ROOT) clamps "..",
- * absolute symlinks and "/oldroot"-style links to the new root, and
- * RESOLVE_NO_MAGICLINKS refuses /proc/self/root and friends, so no symlink a
- * user planted can make foil create or mount anything on the host.
+ * Sources are host paths, resolved with the caller's own rights and made
+ * canonical (resolve_sources) before the new root is stacked on the host's
+ * "/". Destinations are resolved only inside the new root:
+ * openat2(RESOLVE_IN_ROOT) clamps "..", absolute symlinks and "/oldroot"-style
+ * links to the new root, and RESOLVE_NO_MAGICLINKS refuses /proc/self/root and
+ * friends, so no symlink a user planted can make foil create or mount anything
+ * on the host.
  * Each bind is open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + mount_setattr
  * (AT_RECURSIVE) + move_mount: constant work per bind, no mountinfo parsing,
  * and read-only/nosuid/nodev reach every submount of the source.
@@ -257,6 +259,59 @@ void new_root_create(struct mount_ctx *ctx)
      (mounts stacked on the start of a lookup are not entered) until pivot. */
   if (move_mount(ctx->root_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
     die_mount_api("Can't attach the new root tmpfs on", "/");
+}
+
+/* Replace *PATH by its canonical host path: absolute, with no "." or ".."
+   and no symlink. False if it is missing and MAY_BE_MISSING allows that. */
+static bool canonicalize_source(const char **path, bool may_be_missing)
+{
+  char *real = realpath(*path, NULL);
+
+  if (real == NULL)
+    {
+      if (may_be_missing && errno == ENOENT)
+        return false;
+      die_errno("Can't find source path %s", *path);
+    }
+  *path = real;
+  return true;
+}
+
+static void canonicalize_overlay(struct setup_op *op)
+{
+  for (size_t i = 0; i < op->n_layers; i++)
+    canonicalize_source(&op->layers[i], false);
+  if (op->flags & OVERLAY_RW)
+    {
+      canonicalize_source(&op->source, false);
+      canonicalize_source(&op->workdir, false);
+    }
+}
+
+/* Must run before new_root_create(). Once the new root is stacked on "/", a
+   ".." that reaches "/" during a lookup steps into the mount stacked there
+   (the kernel follows mounts after every step), so /etc/os-release ->
+   ../usr/lib/os-release would be looked up in the new root. A canonical
+   path never takes a ".." step. --bind-fd sources are fds: nothing to do. */
+void resolve_sources(struct config *cfg)
+{
+  struct setup_op **link = &cfg->ops;
+
+  while (*link != NULL)
+    {
+      struct setup_op *op = *link;
+
+      if (op->type == OP_BIND && op->fd < 0 &&
+          !canonicalize_source(&op->source, (op->flags & BIND_TRY) != 0))
+        {
+          *link = op->next;  /* a -try bind of a missing source does nothing */
+          continue;
+        }
+      if (op->type == OP_OVERLAY)
+        canonicalize_overlay(op);
+      link = &op->next;
+    }
+  cfg->ops_tail = link;
 }
 
 /* The caller's fd names a mount of the caller's mount namespace, which the
@@ -601,8 +656,8 @@ static void overlay_set(int fs, const char *key, const char *value, const char *
 }
 
 /* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
-   SECURITY.md): the kernel resolves the layer paths with our credentials,
-   which are the caller's own. */
+   SECURITY.md): the kernel resolves the layer paths, canonical host paths by
+   now, with our credentials, which are the caller's own. */
 static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;

@@ -1772,6 +1772,109 @@ START_TEST(selinux_labels)
 }
 END_TEST
 
+/* ---------------- sources are host paths ---------------- */
+
+/* While the operations run, foil's new root is stacked on the host's "/", and
+ * a ".." step that lands on "/" would continue in it. These paths make such
+ * steps: a source must still name the host's file, as with bwrap. */
+
+/* W/NAME spelled "/FIRST/../W/NAME", FIRST being W's first component. */
+static void via_root(char *buf, size_t len, const char *name)
+{
+    int first = (int)strcspn(W + 1, "/");
+    pathf(buf, len, "/%.*s/..%s/%s", first, W + 1, W, name);
+}
+
+/* W/NAME as a relative path from W/SUB (SUB: DEPTH components below W),
+ * up to "/" with ".." and down again. */
+static void relative_via_root(char *buf, size_t len, int depth, const char *name)
+{
+    size_t n = 0;
+    for (const char *p = W; *p; p++)
+        depth += *p == '/';
+    for (int i = 0; i < depth; i++, n += 3)
+        pathf(buf + n, len - n, "../");
+    pathf(buf + n, len - n, "%s/%s", W + 1, name);
+}
+
+/* W/etc/link -> ../(...)/W/usr/lib/file, like Debian's /etc/os-release ->
+ * ../usr/lib/os-release. The same path in the new root holds another file,
+ * bound there first: the host's must win. */
+START_TEST(bind_source_symlink_on_host)
+{
+    char file[4200], decoy[4200], link[4200], target[4200], p[4200];
+    pathf(p, sizeof p, "%s/usr", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/usr/lib", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/etc", W);
+    make_dir(p);
+    pathf(file, sizeof file, "%s/usr/lib/file", W);
+    write_file(file, "host file\n");
+    pathf(decoy, sizeof decoy, "%s/decoy", W);
+    write_file(decoy, "new root file\n");
+    relative_via_root(target, sizeof target, 1, "usr/lib/file");
+    pathf(link, sizeof link, "%s/etc/link", W);
+    ck_assert_msg(symlink(target, link) == 0, "symlink: %s", strerror(errno));
+    struct result r;
+    RUN(&r, "--ro-bind", decoy, file, "--ro-bind", link, "/result", "/probe", "read", "/result", "+", "read", file);
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /result: ok host file");
+    ck_assert_msg(has_linef(r.out, "read %s: ok new root file", file), "decoy not in place:\n%s", r.out);
+    result_free(&r);
+}
+END_TEST
+
+/* "/var/../var/tmp/...": bwrap's realpath() makes it the host's path. A
+ * -try source missing on the host is dropped even when the new root has it. */
+START_TEST(bind_source_dotdot)
+{
+    char file[4200], src[4200], decoy[4200], missing[4200], try_src[4200];
+    pathf(file, sizeof file, "%s/file", W);
+    write_file(file, "host file\n");
+    pathf(decoy, sizeof decoy, "%s/decoy", W);
+    write_file(decoy, "new root file\n");
+    pathf(missing, sizeof missing, "%s/missing", W);
+    via_root(src, sizeof src, "file");
+    via_root(try_src, sizeof try_src, "missing");
+    struct result r;
+    RUN(&r, "--ro-bind", src, "/a", "--ro-bind", decoy, missing, "--ro-bind-try", try_src, "/b", "/probe", "read",
+        "/a", "+", "read", "/b");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /a: ok host file");
+    ASSERT_LINE(&r, "read /b: ENOENT");
+    result_free(&r);
+    char msg[4300];
+    pathf(msg, sizeof msg, "Can't find source path %s: No such file or directory", try_src);
+    RUN(&r, "--ro-bind", decoy, missing, "--ro-bind", try_src, "/b", "/probe", "exit", "0");
+    assert_error_text(&r, msg);
+    result_free(&r);
+}
+END_TEST
+
+/* Relative sources are relative to the caller's cwd (W, here). */
+START_TEST(bind_source_relative)
+{
+    char file[4200], up[4200], p[4200];
+    pathf(file, sizeof file, "%s/file", W);
+    write_file(file, "host file\n");
+    pathf(p, sizeof p, "%s/sub", W);
+    make_dir(p);
+    relative_via_root(up, sizeof up, 0, "file");
+    struct result r;
+    RUN(&r, "--ro-bind", "file", "/a", "--ro-bind", "sub/../file", "/b", "--ro-bind", up, "/c", "/probe", "read",
+        "/a", "+", "read", "/b", "+", "read", "/c");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /a: ok host file");
+    ASSERT_LINE(&r, "read /b: ok host file");
+    ASSERT_LINE(&r, "read /c: ok host file");
+    result_free(&r);
+    RUN(&r, "--ro-bind", "nothing", "/a", "/probe", "exit", "0");
+    assert_error_text(&r, "Can't find source path nothing: No such file or directory");
+    result_free(&r);
+}
+END_TEST
+
 /* ---------------- overlays (bwrap 0.11; refused in setuid mode) ---------------- */
 
 /* Setuid mode refuses every overlay option (bwrap's rule; SECURITY.md says
@@ -1958,6 +2061,49 @@ START_TEST(ro_overlay)
     ASSERT_LINE(&r, "write /o/new: EROFS");
     result_free(&r);
     assert_lowers_untouched(l1, l2);
+}
+END_TEST
+
+/* Layers, upper and work dirs are host paths too (see the bind source tests). */
+START_TEST(overlay_sources_on_host)
+{
+    if (bwrap_lacks("overlay_sources_on_host", 11))
+        return;
+    char l1[4200], l2[4200], v1[4200], v2[4200], up[4200], wk[4200], p[4200];
+    make_lowers(l1, l2, sizeof l1);
+    pathf(p, sizeof p, "%s/up", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/wk", W);
+    make_dir(p);
+    via_root(v1, sizeof v1, "l1");
+    via_root(v2, sizeof v2, "l2");
+    via_root(up, sizeof up, "up");
+    via_root(wk, sizeof wk, "wk");
+    struct result r;
+    RUN(&r, "--overlay-src", v1, "--overlay-src", v2, "--overlay", up, wk, "/o", "--overlay-src", v1,
+        "--overlay-src", "l2", "--ro-overlay", "/r", "/probe", "read", "/o/low", "+", "read", "/o/high", "+",
+        "write", "/o/new", "+", "read", "/r/shared");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /o/low: ok low");
+    ASSERT_LINE(&r, "read /o/high: ok high");
+    ASSERT_LINE(&r, "write /o/new: ok");
+    ASSERT_LINE(&r, "read /r/shared: ok from l2");
+    result_free(&r);
+    assert_lowers_untouched(l1, l2);
+    pathf(p, sizeof p, "%s/up/new", W);
+    ck_assert_msg(access(p, F_OK) == 0, "the upper dir lacks the new file");
+    pathf(p, sizeof p, "%s/missing", W);
+    RUN(&r, "--overlay-src", p, "--tmp-overlay", "/o", "/probe", "exit", "0");
+    if (!overlay_refused(&r, "--overlay-src")) {
+        char msg[4300];
+        pathf(msg, sizeof msg, "Can't find source path %s: No such file or directory", p);
+        assert_error_text(&r, msg);
+    }
+    result_free(&r);
 }
 END_TEST
 
@@ -2477,8 +2623,9 @@ void register_compat_tests(TCase *tc)
     T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(json_status_fd, ALL),
     T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
-    T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
-    T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
+    T(selinux_labels, ALL), T(bind_source_symlink_on_host, ALL), T(bind_source_dotdot, ALL),
+    T(bind_source_relative, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
+    T(ro_overlay, ALL), T(overlay_sources_on_host, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
     T(setup_error_json, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
