@@ -649,10 +649,31 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   attach(ctx, tree, open_dest(ctx, op, DEST_FILE), op->dest, "Can't bind mount on");
 }
 
+/* The kernel unescapes upperdir and workdir values (a backslash quotes the
+   next character; checked on Linux 6.18) but takes lowerdir+ values as they
+   are: the former need their backslashes doubled. */
+static char *overlay_escape(const char *path)
+{
+  char *out = xmalloc(2 * strlen(path) + 1), *d = out;
+
+  for (; *path; path++)
+    {
+      if (*path == '\\')
+        *d++ = '\\';
+      *d++ = *path;
+    }
+  *d = '\0';
+  return out;
+}
+
 static void overlay_set(int fs, const char *key, const char *value, const char *dest)
 {
-  if (fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
+  bool kernel_unescapes = strcmp(key, "upperdir") == 0 || strcmp(key, "workdir") == 0;
+  char *escaped = kernel_unescapes ? overlay_escape(value) : NULL;
+
+  if (fsconfig(fs, FSCONFIG_SET_STRING, key, escaped ? escaped : value, 0) < 0)
     die_errno("Can't use %s for the overlay on %s", value, dest);
+  free(escaped);
 }
 
 /* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
@@ -664,8 +685,7 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
 
   if (fs < 0)
     die_mount_api("Can't create an overlay for", op->dest);
-  /* "lowerdir+" takes one layer per call, uppermost first, with no escaping
-     of ':' or ','. */
+  /* "lowerdir+" takes one layer per call, uppermost first. */
   for (size_t i = op->n_layers; i-- > 0;)
     overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
   if (op->flags & OVERLAY_RW)

@@ -2064,6 +2064,38 @@ START_TEST(ro_overlay)
 }
 END_TEST
 
+/* bwrap's suite case "--overlay path escaping": the kernel unescapes
+ * backslashes in the upper and work dir values, not in lower layers. */
+START_TEST(overlay_path_escaping)
+{
+    if (bwrap_lacks("overlay_path_escaping", 11))
+        return;
+    static const char lower[] = "lower \":,\\", upper[] = "upper \":,\\", work[] = "work \":,\\";
+    char p[4200];
+    make_dir(lower), make_dir(upper), make_dir(work);
+    pathf(p, sizeof p, "%s/%s/a", W, lower);
+    write_file(p, "1\n");
+    struct result r;
+    RUN(&r, "--overlay-src", lower, "--overlay", upper, work, "/o", "/probe", "read", "/o/a", "+", "write", "/o/a",
+        "+", "read", "/o/a");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /o/a: ok 1");
+    ASSERT_LINE(&r, "read /o/a: ok written-by-probe");
+    result_free(&r);
+    char *c = read_file(p);
+    ck_assert_msg(c && !strcmp(c, "1\n"), "the lower layer changed");
+    free(c);
+    pathf(p, sizeof p, "%s/%s/a", W, upper);
+    c = read_file(p);
+    ck_assert_msg(c && !strcmp(c, "written-by-probe\n"), "the upper dir lacks the write");
+    free(c);
+}
+END_TEST
+
 /* Layers, upper and work dirs are host paths too (see the bind source tests). */
 START_TEST(overlay_sources_on_host)
 {
@@ -2625,7 +2657,7 @@ void register_compat_tests(TCase *tc)
     T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
     T(selinux_labels, ALL), T(bind_source_symlink_on_host, ALL), T(bind_source_dotdot, ALL),
     T(bind_source_relative, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
-    T(ro_overlay, ALL), T(overlay_sources_on_host, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
+    T(ro_overlay, ALL), T(overlay_path_escaping, ALL), T(overlay_sources_on_host, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
     T(setup_error_json, ALL), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },
