@@ -261,12 +261,50 @@ void new_root_create(struct mount_ctx *ctx)
     die_mount_api("Can't attach the new root tmpfs on", "/");
 }
 
+/* Absolute, and every component a name (none empty, "." or ".."). */
+static bool spelled_canonically(const char *path)
+{
+  if (path[0] != '/')
+    return false;
+  if (path[1] == '\0')
+    return true;  /* "/" itself */
+  for (const char *c = path + 1;; c += strcspn(c, "/") + 1)
+    {
+      size_t n = strcspn(c, "/");
+
+      if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+        return false;
+      if (c[n] == '\0')
+        return true;
+    }
+}
+
+/* realpath() reads each component as a link, each time walking from "/":
+   with 1000 binds that shows. A path spelled canonically that one openat2
+   resolves without meeting a symlink is its own realpath(). */
+static bool already_canonical(const char *path)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+  int fd;
+
+  if (!spelled_canonically(path))
+    return false;
+  fd = (int)RETRY_EINTR(syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how));
+  if (fd < 0)
+    return false;  /* a symlink on the way, or an error realpath() reports */
+  close(fd);
+  return true;
+}
+
 /* Replace *PATH by its canonical host path: absolute, with no "." or ".."
    and no symlink. False if it is missing and MAY_BE_MISSING allows that. */
 static bool canonicalize_source(const char **path, bool may_be_missing)
 {
-  char *real = realpath(*path, NULL);
+  char *real;
 
+  if (already_canonical(*path))
+    return true;
+  real = realpath(*path, NULL);
   if (real == NULL)
     {
       if (may_be_missing && errno == ENOENT)
