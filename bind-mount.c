@@ -1,10 +1,12 @@
 /* bind-mount.c: every mount foil makes, with the fd-based mount API.
  *
- * Sources are host paths, resolved with the caller's own rights. Destinations
- * are resolved only inside the new root: openat2(RESOLVE_IN_ROOT) clamps "..",
- * absolute symlinks and "/oldroot"-style links to the new root, and
- * RESOLVE_NO_MAGICLINKS refuses /proc/self/root and friends, so no symlink a
- * user planted can make foil create or mount anything on the host.
+ * Sources are host paths, resolved with the caller's own rights and made
+ * canonical (resolve_sources) before the new root is stacked on the host's
+ * "/". Destinations are resolved only inside the new root:
+ * openat2(RESOLVE_IN_ROOT) clamps "..", absolute symlinks and "/oldroot"-style
+ * links to the new root, and RESOLVE_NO_MAGICLINKS refuses /proc/self/root and
+ * friends, so no symlink a user planted can make foil create or mount anything
+ * on the host.
  * Each bind is open_tree(OPEN_TREE_CLONE|AT_RECURSIVE) + mount_setattr
  * (AT_RECURSIVE) + move_mount: constant work per bind, no mountinfo parsing,
  * and read-only/nosuid/nodev reach every submount of the source.
@@ -259,6 +261,97 @@ void new_root_create(struct mount_ctx *ctx)
     die_mount_api("Can't attach the new root tmpfs on", "/");
 }
 
+/* Absolute, and every component a name (none empty, "." or ".."). */
+static bool spelled_canonically(const char *path)
+{
+  if (path[0] != '/')
+    return false;
+  if (path[1] == '\0')
+    return true;  /* "/" itself */
+  for (const char *c = path + 1;; c += strcspn(c, "/") + 1)
+    {
+      size_t n = strcspn(c, "/");
+
+      if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+        return false;
+      if (c[n] == '\0')
+        return true;
+    }
+}
+
+/* realpath() reads each component as a link, each time walking from "/":
+   with 1000 binds that shows. A path spelled canonically that one openat2
+   resolves without meeting a symlink is its own realpath(). */
+static bool already_canonical(const char *path)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+  int fd;
+
+  if (!spelled_canonically(path))
+    return false;
+  fd = (int)RETRY_EINTR(syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how));
+  if (fd < 0)
+    return false;  /* a symlink on the way, or an error realpath() reports */
+  close(fd);
+  return true;
+}
+
+/* Replace *PATH by its canonical host path: absolute, with no "." or ".."
+   and no symlink. False if it is missing and MAY_BE_MISSING allows that. */
+static bool canonicalize_source(const char **path, bool may_be_missing)
+{
+  char *real;
+
+  if (already_canonical(*path))
+    return true;
+  real = realpath(*path, NULL);
+  if (real == NULL)
+    {
+      if (may_be_missing && errno == ENOENT)
+        return false;
+      die_errno("Can't find source path %s", *path);
+    }
+  *path = real;
+  return true;
+}
+
+static void canonicalize_overlay(struct setup_op *op)
+{
+  for (size_t i = 0; i < op->n_layers; i++)
+    canonicalize_source(&op->layers[i], false);
+  if (op->flags & OVERLAY_RW)
+    {
+      canonicalize_source(&op->source, false);
+      canonicalize_source(&op->workdir, false);
+    }
+}
+
+/* Must run before new_root_create(). Once the new root is stacked on "/", a
+   ".." that reaches "/" during a lookup steps into the mount stacked there
+   (the kernel follows mounts after every step), so /etc/os-release ->
+   ../usr/lib/os-release would be looked up in the new root. A canonical
+   path never takes a ".." step. --bind-fd sources are fds: nothing to do. */
+void resolve_sources(struct config *cfg)
+{
+  struct setup_op **link = &cfg->ops;
+
+  while (*link != NULL)
+    {
+      struct setup_op *op = *link;
+
+      if (op->type == OP_BIND && op->fd < 0 &&
+          !canonicalize_source(&op->source, (op->flags & BIND_TRY) != 0))
+        {
+          *link = op->next;  /* a -try bind of a missing source does nothing */
+          continue;
+        }
+      if (op->type == OP_OVERLAY)
+        canonicalize_overlay(op);
+      link = &op->next;
+    }
+  cfg->ops_tail = link;
+}
+
 /* The caller's fd names a mount of the caller's mount namespace, which the
    kernel will not clone into ours: bind the path it has now, then check that
    the result is the very same inode, so a rename in between is caught. */
@@ -502,16 +595,17 @@ static void op_chmod(struct mount_ctx *ctx, const struct setup_op *op)
   close(fd);
 }
 
-static void copy_fd_to(int from, int to, const char *dest)
+/* Copy the data of OP's fd (--file, --bind-data) into TO. */
+static void copy_fd_to(const struct setup_op *op, int to)
 {
   char buf[65536];
   ssize_t n;
 
-  while ((n = RETRY_EINTR(read(from, buf, sizeof buf))) > 0)
+  while ((n = RETRY_EINTR(read(op->fd, buf, sizeof buf))) > 0)
     if (write_all(to, buf, (size_t)n) < 0)
-      die_errno("Can't write %s", dest);
+      die_errno("Can't write %s", op->dest);
   if (n < 0)
-    die_errno("Can't read the data for %s", dest);
+    die_errno("Can't read %s fd %d for %s", op->option, op->fd, op->dest);
 }
 
 static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
@@ -523,7 +617,7 @@ static void op_file(struct mount_ctx *ctx, const struct setup_op *op)
   fd = openat(parent, leaf, O_CREAT | O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
     die_errno("Can't create file at %s", op->dest);
-  copy_fd_to(op->fd, fd, op->dest);
+  copy_fd_to(op, fd);
   if (fchmod(fd, op->perms) < 0 || close(fd) < 0)
     die_errno("Can't write %s", op->dest);
   close(op->fd);
@@ -580,7 +674,7 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   fd = openat(scratch, name, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, op->perms);
   if (fd < 0)
     die_errno("Can't create the data file for %s", op->dest);
-  copy_fd_to(op->fd, fd, op->dest);
+  copy_fd_to(op, fd);
   if (fchmod(fd, op->perms) < 0)
     die_errno("Can't chmod the data file for %s", op->dest);
   close(op->fd);
@@ -593,23 +687,43 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   attach(ctx, tree, open_dest(ctx, op, DEST_FILE), op->dest, "Can't bind mount on");
 }
 
-static void overlay_set(int fs, const char *key, const char *value, const char *dest)
+/* The kernel unescapes upperdir and workdir values (a backslash quotes the
+   next character; checked on Linux 6.18) but takes lowerdir+ values as they
+   are: the former need their backslashes doubled. */
+static char *overlay_escape(const char *path)
 {
-  if (fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0) < 0)
-    die_errno("Can't use %s for the overlay on %s", value, dest);
+  char *out = xmalloc(2 * strlen(path) + 1), *d = out;
+
+  for (; *path; path++)
+    {
+      if (*path == '\\')
+        *d++ = '\\';
+      *d++ = *path;
+    }
+  *d = '\0';
+  return out;
 }
 
-/* --overlay, --tmp-overlay, --ro-overlay: the kernel resolves every layer path
-   with our credentials, which are the caller's own (user namespace root), so
-   copy-up can only do what the caller could do (see SECURITY.md). */
+static void overlay_set(int fs, const char *key, const char *value, const char *dest)
+{
+  bool kernel_unescapes = strcmp(key, "upperdir") == 0 || strcmp(key, "workdir") == 0;
+  char *escaped = kernel_unescapes ? overlay_escape(value) : NULL;
+
+  if (fsconfig(fs, FSCONFIG_SET_STRING, key, escaped ? escaped : value, 0) < 0)
+    die_errno("Can't use %s for the overlay on %s", value, dest);
+  free(escaped);
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
+   SECURITY.md): the kernel resolves the layer paths, canonical host paths by
+   now, with our credentials, which are the caller's own. */
 static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
 {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
 
   if (fs < 0)
     die_mount_api("Can't create an overlay for", op->dest);
-  /* "lowerdir+" takes one layer per call, uppermost first, with no escaping
-     of ':' or ','. */
+  /* "lowerdir+" takes one layer per call, uppermost first. */
   for (size_t i = op->n_layers; i-- > 0;)
     overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
   if (op->flags & OVERLAY_RW)

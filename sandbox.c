@@ -490,8 +490,17 @@ static void opt_selinux_label(struct config *c, const char *o, char **a)
   else
     c->file_label = a[0];
 }
+/* bwrap's rule: a host that installs foil setuid restricts unprivileged user
+   namespaces, and overlayfs in one is where copy-up escalations were found. */
+static void refuse_overlay_in_setuid(const struct config *c, const char *o)
+{
+  if (c->mode == MODE_SETUID)
+    die("%s is not allowed in setuid mode: overlayfs in user namespaces is a known "
+        "privilege-escalation surface", o);
+}
 static void opt_overlay_src(struct config *c, const char *o, char **a)
 {
+  refuse_overlay_in_setuid(c, o);
   c->overlay_srcs = xrealloc(c->overlay_srcs, sizeof(char *) * (c->n_overlay_srcs + 1));
   c->overlay_srcs[c->n_overlay_srcs++] = a[0];
 }
@@ -501,6 +510,7 @@ static void opt_overlay(struct config *c, const char *o, char **a)
   size_t need = ro ? 2 : 1;
   struct setup_op *op;
 
+  refuse_overlay_in_setuid(c, o);
   if (c->n_overlay_srcs < need)
     die("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
   op = add_op(c, OP_OVERLAY, o, rw ? OVERLAY_RW : ro ? OVERLAY_RO : OVERLAY_TMP, rw ? a[0] : NULL,
@@ -1577,6 +1587,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   ctx.proc_fd = uf.proc_fd;
   ctx.in_user_namespace = uses_user_namespace(&cfg);
   set_file_label(cfg.file_label);
+  resolve_sources(&cfg);
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
     run_setup_op(&ctx, op);

@@ -876,6 +876,34 @@ START_TEST(file_bad_fd)
 }
 END_TEST
 
+/* A read error on the data fd names the option, the fd and the destination. */
+START_TEST(file_read_error)
+{
+    if (not_foil("file_read_error"))
+        return;
+    static const char *const opts[] = { "--file", "--bind-data", "--ro-bind-data" };
+    int dir = open(W, O_RDONLY | O_DIRECTORY);
+    ck_assert(dir >= 0);
+    struct snapshot s;
+    snap_take(&s);
+    for (size_t i = 0; i < 3; i++) {
+        struct args a = { 0 };
+        struct result r;
+        char msg[256];
+        add_fd_arg(&a, opts[i], dir);
+        args_addv(&a, "/f", "/probe", "exit", "0", END);
+        run_with_fds(&r, &a, &dir, 1);
+        pathf(msg, sizeof msg, "Can't read %s fd %d for /f: Is a directory", opts[i], dir);
+        assert_error_text(&r, msg);
+        result_free(&r);
+        args_free(&a);
+    }
+    snap_assert_unchanged(&s);
+    assert_no_children();
+    close(dir);
+}
+END_TEST
+
 START_TEST(bind_data)
 {
     char host[4200];
@@ -1897,7 +1925,137 @@ START_TEST(selinux_labels)
 }
 END_TEST
 
-/* ---------------- overlays (bwrap 0.11; foil in every mode) ---------------- */
+/* ---------------- sources are host paths ---------------- */
+
+/* While the operations run, foil's new root is stacked on the host's "/", and
+ * a ".." step that lands on "/" would continue in it. These paths make such
+ * steps: a source must still name the host's file, as with bwrap. */
+
+/* W/NAME spelled "/FIRST/../W/NAME", FIRST being W's first component. */
+static void via_root(char *buf, size_t len, const char *name)
+{
+    int first = (int)strcspn(W + 1, "/");
+    pathf(buf, len, "/%.*s/..%s/%s", first, W + 1, W, name);
+}
+
+/* W/NAME as a relative path from W/SUB (SUB: DEPTH components below W),
+ * up to "/" with ".." and down again. */
+static void relative_via_root(char *buf, size_t len, int depth, const char *name)
+{
+    size_t n = 0;
+    for (const char *p = W; *p; p++)
+        depth += *p == '/';
+    for (int i = 0; i < depth; i++, n += 3)
+        pathf(buf + n, len - n, "../");
+    pathf(buf + n, len - n, "%s/%s", W + 1, name);
+}
+
+/* W/etc/link -> ../(...)/W/usr/lib/file, like Debian's /etc/os-release ->
+ * ../usr/lib/os-release. The same path in the new root holds another file,
+ * bound there first: the host's must win. */
+START_TEST(bind_source_symlink_on_host)
+{
+    char file[4200], decoy[4200], link[4200], target[4200], p[4200];
+    pathf(p, sizeof p, "%s/usr", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/usr/lib", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/etc", W);
+    make_dir(p);
+    pathf(file, sizeof file, "%s/usr/lib/file", W);
+    write_file(file, "host file\n");
+    pathf(decoy, sizeof decoy, "%s/decoy", W);
+    write_file(decoy, "new root file\n");
+    relative_via_root(target, sizeof target, 1, "usr/lib/file");
+    pathf(link, sizeof link, "%s/etc/link", W);
+    ck_assert_msg(symlink(target, link) == 0, "symlink: %s", strerror(errno));
+    struct result r;
+    RUN(&r, "--ro-bind", decoy, file, "--ro-bind", link, "/result", "/probe", "read", "/result", "+", "read", file);
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /result: ok host file");
+    ck_assert_msg(has_linef(r.out, "read %s: ok new root file", file), "decoy not in place:\n%s", r.out);
+    result_free(&r);
+}
+END_TEST
+
+/* "/var/../var/tmp/...": bwrap's realpath() makes it the host's path. A
+ * -try source missing on the host is dropped even when the new root has it. */
+START_TEST(bind_source_dotdot)
+{
+    char file[4200], src[4200], decoy[4200], missing[4200], try_src[4200];
+    pathf(file, sizeof file, "%s/file", W);
+    write_file(file, "host file\n");
+    pathf(decoy, sizeof decoy, "%s/decoy", W);
+    write_file(decoy, "new root file\n");
+    pathf(missing, sizeof missing, "%s/missing", W);
+    via_root(src, sizeof src, "file");
+    via_root(try_src, sizeof try_src, "missing");
+    struct result r;
+    RUN(&r, "--ro-bind", src, "/a", "--ro-bind", decoy, missing, "--ro-bind-try", try_src, "/b", "/probe", "read",
+        "/a", "+", "read", "/b");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /a: ok host file");
+    ASSERT_LINE(&r, "read /b: ENOENT");
+    result_free(&r);
+    char msg[4300];
+    pathf(msg, sizeof msg, "Can't find source path %s: No such file or directory", try_src);
+    RUN(&r, "--ro-bind", decoy, missing, "--ro-bind", try_src, "/b", "/probe", "exit", "0");
+    assert_error_text(&r, msg);
+    result_free(&r);
+}
+END_TEST
+
+/* Relative sources are relative to the caller's cwd (W, here). */
+START_TEST(bind_source_relative)
+{
+    char file[4200], up[4200], p[4200];
+    pathf(file, sizeof file, "%s/file", W);
+    write_file(file, "host file\n");
+    pathf(p, sizeof p, "%s/sub", W);
+    make_dir(p);
+    relative_via_root(up, sizeof up, 0, "file");
+    struct result r;
+    RUN(&r, "--ro-bind", "file", "/a", "--ro-bind", "sub/../file", "/b", "--ro-bind", up, "/c", "/probe", "read",
+        "/a", "+", "read", "/b", "+", "read", "/c");
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /a: ok host file");
+    ASSERT_LINE(&r, "read /b: ok host file");
+    ASSERT_LINE(&r, "read /c: ok host file");
+    result_free(&r);
+    RUN(&r, "--ro-bind", "nothing", "/a", "/probe", "exit", "0");
+    assert_error_text(&r, "Can't find source path nothing: No such file or directory");
+    result_free(&r);
+}
+END_TEST
+
+/* ---------------- overlays (bwrap 0.11; refused in setuid mode) ---------------- */
+
+/* Setuid mode refuses every overlay option (bwrap's rule; SECURITY.md says
+ * why): true, after checking that R is that refusal of OPTION, there; false
+ * in the other modes. */
+static bool overlay_refused(const struct result *r, const char *option)
+{
+    char msg[256];
+    if (cfg.mode != MODE_SETUID)
+        return false;
+    if (cfg.target_bwrap) {
+        assert_one_error(r, "setuid mode");
+        return true;
+    }
+    pathf(msg, sizeof msg,
+          "%s is not allowed in setuid mode: overlayfs in user namespaces is a known privilege-escalation surface",
+          option);
+    assert_error_text(r, msg);
+    return true;
+}
+
+/* Exit 1 with MSG, or in setuid mode the refusal of OPTION; frees R. */
+static void assert_overlay_error(struct result *r, const char *option, const char *msg)
+{
+    if (!overlay_refused(r, option))
+        assert_error_text(r, msg);
+    result_free(r);
+}
 
 START_TEST(overlay_errors)
 {
@@ -1913,21 +2071,16 @@ START_TEST(overlay_errors)
     snap_take(&s);
     struct result r;
     RUN(&r, "--overlay", up, wk, "/o", "/probe", "exit", "0");
-    assert_error_text(&r, "--overlay requires at least one --overlay-src");
-    result_free(&r);
+    assert_overlay_error(&r, "--overlay", "--overlay requires at least one --overlay-src");
     RUN(&r, "--tmp-overlay", "/o", "/probe", "exit", "0");
-    assert_error_text(&r, "--tmp-overlay requires at least one --overlay-src");
-    result_free(&r);
+    assert_overlay_error(&r, "--tmp-overlay", "--tmp-overlay requires at least one --overlay-src");
     RUN(&r, "--overlay-src", l1, "--ro-overlay", "/o", "/probe", "exit", "0");
-    assert_error_text(&r, "--ro-overlay requires at least two --overlay-src");
-    result_free(&r);
+    assert_overlay_error(&r, "--overlay-src", "--ro-overlay requires at least two --overlay-src");
     RUN(&r, "--ro-overlay", "/o", "/probe", "exit", "0");
-    assert_error_text(&r, "--ro-overlay requires at least two --overlay-src");
-    result_free(&r);
+    assert_overlay_error(&r, "--ro-overlay", "--ro-overlay requires at least two --overlay-src");
     RUN(&r, "--overlay-src", l1, "--dir", "/o", "/probe", "exit", "0");
-    assert_error_text(&r, "--overlay-src must be followed by another --overlay-src or one of --overlay, "
-                          "--tmp-overlay, or --ro-overlay");
-    result_free(&r);
+    assert_overlay_error(&r, "--overlay-src", "--overlay-src must be followed by another --overlay-src or one of "
+                                              "--overlay, --tmp-overlay, or --ro-overlay");
     RUN(&r, "--overlay-src", l1, "/probe", "exit", "0");
     assert_one_error(&r, "--overlay-src");
     result_free(&r);
@@ -1978,6 +2131,10 @@ START_TEST(tmp_overlay)
     RUN(&r, "--overlay-src", l1, "--overlay-src", l2, "--tmp-overlay", "/o", "/probe", "read", "/o/shared", "+",
         "read", "/o/low", "+", "read", "/o/high", "+", "write", "/o/new", "+", "read", "/o/new", "+", "write",
         "/o/shared", "+", "read", "/o/shared");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
     assert_ok(&r);
     ASSERT_LINE(&r, "read /o/shared: ok from l2");
     ASSERT_LINE(&r, "read /o/low: ok low");
@@ -2009,6 +2166,10 @@ START_TEST(overlay_rw)
     struct result r;
     RUN(&r, "--overlay-src", l1, "--overlay-src", l2, "--overlay", up, wk, "/o", "/probe", "read", "/o/shared",
         "+", "read", "/o/low", "+", "write", "/o/new", "+", "write", "/o/low");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
     assert_ok(&r);
     ASSERT_LINE(&r, "read /o/shared: ok from l2");
     ASSERT_LINE(&r, "read /o/low: ok low");
@@ -2042,6 +2203,10 @@ START_TEST(ro_overlay)
     struct result r;
     RUN(&r, "--overlay-src", l1, "--overlay-src", l2, "--ro-overlay", "/o", "/probe", "read", "/o/shared", "+",
         "read", "/o/low", "+", "read", "/o/high", "+", "write", "/o/new");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
     assert_ok(&r);
     ASSERT_LINE(&r, "read /o/shared: ok from l2");
     ASSERT_LINE(&r, "read /o/low: ok low");
@@ -2049,6 +2214,81 @@ START_TEST(ro_overlay)
     ASSERT_LINE(&r, "write /o/new: EROFS");
     result_free(&r);
     assert_lowers_untouched(l1, l2);
+}
+END_TEST
+
+/* bwrap's suite case "--overlay path escaping": the kernel unescapes
+ * backslashes in the upper and work dir values, not in lower layers. */
+START_TEST(overlay_path_escaping)
+{
+    if (bwrap_lacks("overlay_path_escaping", 11))
+        return;
+    static const char lower[] = "lower \":,\\", upper[] = "upper \":,\\", work[] = "work \":,\\";
+    char p[4200];
+    make_dir(lower), make_dir(upper), make_dir(work);
+    pathf(p, sizeof p, "%s/%s/a", W, lower);
+    write_file(p, "1\n");
+    struct result r;
+    RUN(&r, "--overlay-src", lower, "--overlay", upper, work, "/o", "/probe", "read", "/o/a", "+", "write", "/o/a",
+        "+", "read", "/o/a");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /o/a: ok 1");
+    ASSERT_LINE(&r, "read /o/a: ok written-by-probe");
+    result_free(&r);
+    char *c = read_file(p);
+    ck_assert_msg(c && !strcmp(c, "1\n"), "the lower layer changed");
+    free(c);
+    pathf(p, sizeof p, "%s/%s/a", W, upper);
+    c = read_file(p);
+    ck_assert_msg(c && !strcmp(c, "written-by-probe\n"), "the upper dir lacks the write");
+    free(c);
+}
+END_TEST
+
+/* Layers, upper and work dirs are host paths too (see the bind source tests). */
+START_TEST(overlay_sources_on_host)
+{
+    if (bwrap_lacks("overlay_sources_on_host", 11))
+        return;
+    char l1[4200], l2[4200], v1[4200], v2[4200], up[4200], wk[4200], p[4200];
+    make_lowers(l1, l2, sizeof l1);
+    pathf(p, sizeof p, "%s/up", W);
+    make_dir(p);
+    pathf(p, sizeof p, "%s/wk", W);
+    make_dir(p);
+    via_root(v1, sizeof v1, "l1");
+    via_root(v2, sizeof v2, "l2");
+    via_root(up, sizeof up, "up");
+    via_root(wk, sizeof wk, "wk");
+    struct result r;
+    RUN(&r, "--overlay-src", v1, "--overlay-src", v2, "--overlay", up, wk, "/o", "--overlay-src", v1,
+        "--overlay-src", "l2", "--ro-overlay", "/r", "/probe", "read", "/o/low", "+", "read", "/o/high", "+",
+        "write", "/o/new", "+", "read", "/r/shared");
+    if (overlay_refused(&r, "--overlay-src")) {
+        result_free(&r);
+        return;
+    }
+    assert_ok(&r);
+    ASSERT_LINE(&r, "read /o/low: ok low");
+    ASSERT_LINE(&r, "read /o/high: ok high");
+    ASSERT_LINE(&r, "write /o/new: ok");
+    ASSERT_LINE(&r, "read /r/shared: ok from l2");
+    result_free(&r);
+    assert_lowers_untouched(l1, l2);
+    pathf(p, sizeof p, "%s/up/new", W);
+    ck_assert_msg(access(p, F_OK) == 0, "the upper dir lacks the new file");
+    pathf(p, sizeof p, "%s/missing", W);
+    RUN(&r, "--overlay-src", p, "--tmp-overlay", "/o", "/probe", "exit", "0");
+    if (!overlay_refused(&r, "--overlay-src")) {
+        char msg[4300];
+        pathf(msg, sizeof msg, "Can't find source path %s: No such file or directory", p);
+        assert_error_text(&r, msg);
+    }
+    result_free(&r);
 }
 END_TEST
 
@@ -2780,13 +3020,17 @@ void register_compat_tests(TCase *tc)
     T(argv0_option, ALL), T(level_prefix, ALL), T(modifier_errors, ALL), T(modifier_bad_values, ALL),
     T(size_tmpfs, ALL), T(default_modes, ALL), T(perms_parents, ALL), T(mount_point_modes, R),
     T(existing_dir_modes, ALL), T(chmod_option, ALL), T(file_option, ALL), T(file_bad_fd, ALL),
-    T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL), T(pid1_under_seccomp, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL), T(status_write_failure_runs_nothing, ALL), T(sigpipe_disposition_passed_on, ALL), T(json_status_fd, ALL),
-    T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R), T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL),
-    T(lock_file, ALL), T(ns_fd_options_setuid, S), T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R),
-    T(selinux_labels, ALL), T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL),
-    T(ro_overlay, ALL), T(flatpak_set_via_bwrap_symlink, ALL), T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL),
-    T(setup_error_json, ALL), T(long_path_error_keeps_reason, ALL),
-    T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL),
+    T(file_read_error, ALL), T(bind_data, ALL), T(bind_data_modes, ALL), T(bind_fd, ALL), T(info_fd, ALL),
+    T(pid1_under_seccomp, ALL), T(info_fd_fast_payload, ALL), T(info_fd_bad, ALL),
+    T(status_write_failure_runs_nothing, ALL), T(sigpipe_disposition_passed_on, ALL), T(json_status_fd, ALL),
+    T(json_status_exec_failure, ALL), T(block_fd, ALL), T(userns_block_fd, U | R),
+    T(userns_block_fd_identity_map, U | R), T(sync_fd, ALL), T(lock_file, ALL), T(ns_fd_options_setuid, S),
+    T(userns_option, U | R), T(userns2_option, U | R), T(pidns_option, U | R), T(selinux_labels, ALL),
+    T(bind_source_symlink_on_host, ALL), T(bind_source_dotdot, ALL), T(bind_source_relative, ALL),
+    T(overlay_errors, ALL), T(tmp_overlay, ALL), T(overlay_rw, ALL), T(ro_overlay, ALL),
+    T(overlay_path_escaping, ALL), T(overlay_sources_on_host, ALL), T(flatpak_set_via_bwrap_symlink, ALL),
+    T(keep_fd, ALL), T(forward_signals, ALL), T(setup_error_status, ALL), T(setup_error_json, ALL),
+    T(long_path_error_keeps_reason, ALL), T(setup_error_json_any_bytes, ALL), T(json_status_fd_unwritable, ALL),
     T(die_with_parent_monitor_gone_before_check, R), T(diff_modes, ALL), T(diff_data_ops, ALL), T(diff_errors, ALL),
     T(diff_json, ALL),
     { NULL, 0 },

@@ -174,7 +174,7 @@ START_TEST(overlay_sources_go_to_the_next_overlay)
                    "--overlay-src", "/c", "--tmp-overlay", "/t", "x", NULL };
   struct setup_op *ro, *tmp;
 
-  parse(MODE_SETUID, argv);
+  parse(MODE_USERNS, argv);
   ro = cfg.ops;
   tmp = ro->next;
   ck_assert_int_eq(ro->type, OP_OVERLAY);
@@ -297,6 +297,11 @@ static const struct bad_line bad_lines[] = {
   { MODE_SETUID, "--userns2 is not allowed in setuid mode", { "--userns2", "3", "x" } },
   { MODE_SETUID, "--pidns is not allowed in setuid mode", { "--pidns", "3", "x" } },
   { MODE_SETUID, "--userns-block-fd is not allowed in setuid mode", { "--userns-block-fd", "3", "x" } },
+  { MODE_SETUID, "--overlay-src is not allowed in setuid mode: overlayfs in user namespaces",
+    { "--overlay-src", "/a", "--tmp-overlay", "/m", "x" } },
+  { MODE_SETUID, "--overlay is not allowed in setuid mode", { "--overlay", "/u", "/w", "/m", "x" } },
+  { MODE_SETUID, "--tmp-overlay is not allowed in setuid mode", { "--tmp-overlay", "/m", "x" } },
+  { MODE_SETUID, "--ro-overlay is not allowed in setuid mode", { "--ro-overlay", "/m", "x" } },
   { MODE_ROOT, "Specifying --uid requires --unshare-user", { "--uid", "5", "x" } },
 };
 
