@@ -934,6 +934,19 @@ static int capset_to(uint64_t caps)
   return (int)syscall(SYS_capset, &hdr, d);
 }
 
+/* For processes that only wait or exit: no capability in any set, and an
+   empty bounding set (a zombie still shows its sets until it is reaped).
+   Caps already gone from the bounding set are skipped: dropping one needs
+   CAP_SETPCAP, which may be gone too. */
+static void drop_every_capability(void)
+{
+  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+      die_errno("Can't drop capability %d from the bounding set", cap);
+  if (capset_to(0) < 0)
+    die_errno("Can't drop capabilities");
+}
+
 static void close_fds_except(int *keep, size_t n);
 static void install_signal_forwarding(bool from_terminal_too);
 static volatile sig_atomic_t forward_to_pid;
@@ -1064,8 +1077,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
   report_namespaces(cfg, (pid_t)atoi(self), &ids);
   release_held_child(go_fd);
   close_fds_except(NULL, 0);
-  if (capset_to(0) < 0)
-    die_errno("Can't drop capabilities");
+  drop_every_capability();
   if (cfg->forward_signals)
     {
       forward_to_pid = child;
@@ -1108,9 +1120,7 @@ static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
         }
       send_report(report_fd, REPORT_MAIN_PID, pid);
       release_held_child(go_fd);
-      /* Until the monitor reaps it, a zombie still shows its capabilities. */
-      if (capset_to(0) < 0)
-        die_errno("Can't drop capabilities");
+      drop_every_capability();
       _exit(0);
     }
   wait_until_released(go_fd);
@@ -1464,8 +1474,7 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
     }
   if (cfg->die_with_parent)
     die_with_parent_now(0);
-  if (capset_to(0) < 0)
-    die_errno("Can't drop capabilities");
+  drop_every_capability();
   load_seccomp_programs(cfg);
   if (cfg->mode != MODE_SETUID && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
