@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +517,56 @@ static bool has_zero_id(const char *ids)
     return false;
 }
 
+static void add_problem(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_problem(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t l = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + l, len - l, fmt, ap);
+    va_end(ap);
+}
+
+/* Appends to PROBLEMS what makes PID privileged as seen from the host,
+ * and counts it in PAYLOADS if it is the payload. A zombie is skipped:
+ * foil's setup process stays one until the monitor reaps it (longer
+ * under load), and a zombie runs no code and holds no memory or files,
+ * so the ids and capabilities its status still shows are of no use. */
+static void check_process(pid_t pid, char *problems, size_t len, int *payloads)
+{
+    static const char *const caps[] = { "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
+    char p[64], c[64] = "?";
+    pathf(p, sizeof p, "/proc/%d/status", (int)pid);
+    char *st = read_file(p);
+    const char *state = st ? status_field(st, "State:") : NULL;
+    if (!state || state[0] == 'Z') {
+        free(st);
+        return;
+    }
+    read_comm(pid, c, sizeof c);
+    bool payload = !strcmp(c, cfg.payload_comm);
+    *payloads += payload;
+    const char *uid = status_field(st, "Uid:");
+    if (uid && has_zero_id(uid))
+        add_problem(problems, len, "pid %d (%s) Uid %s\n", (int)pid, c, uid);
+    const char *gid = status_field(st, "Gid:");
+    if (gid && has_zero_id(gid))
+        add_problem(problems, len, "pid %d (%s) Gid %s\n", (int)pid, c, gid);
+    for (int k = 0; k < 4; k++) {
+        /* The caller's own unprivileged processes keep a full
+         * bounding set; for them only Prm/Eff/Amb matter. */
+        if (k == 2 && !payload && cfg.mode != MODE_SETUID)
+            continue;
+        const char *v = status_field(st, caps[k]);
+        if (v && strtoull(v, NULL, 16) != 0)
+            add_problem(problems, len, "pid %d (%s) %s %s\n", (int)pid, c, caps[k], v);
+    }
+    const char *nnp = status_field(st, "NoNewPrivs:");
+    if (payload && (!nnp || strcmp(nnp, "1")))
+        add_problem(problems, len, "payload NoNewPrivs %s\n", nnp ? nnp : "?");
+    free(st);
+}
+
 /* Every process of a running sandbox, as seen from the host: no uid/gid 0
  * anywhere (setuid mode: a real uid 0 would be root on the host), no
  * capabilities, and for the payload NoNewPrivs and empty bounding and
@@ -551,40 +602,8 @@ static void check_ids_and_caps(bool uid0)
     int n = descendants(pid, pids, 64);
     int payloads = 0;
     char problems[8192] = "";
-    for (int i = 0; i < n; i++) {
-        char p[64], c[64] = "?";
-        pathf(p, sizeof p, "/proc/%d/status", (int)pids[i]);
-        char *st = read_file(p);
-        if (!st)
-            continue;
-        read_comm(pids[i], c, sizeof c);
-        bool payload = !strcmp(c, cfg.payload_comm);
-        payloads += payload;
-        const char *uid = status_field(st, "Uid:");
-        if (uid && has_zero_id(uid))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) Uid %s\n",
-                     (int)pids[i], c, uid);
-        const char *gid = status_field(st, "Gid:");
-        if (gid && has_zero_id(gid))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) Gid %s\n",
-                     (int)pids[i], c, gid);
-        static const char *const caps[] = { "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
-        for (int k = 0; k < 4; k++) {
-            /* The caller's own unprivileged processes keep a full
-             * bounding set; for them only Prm/Eff/Amb matter. */
-            if (k == 2 && !payload && cfg.mode != MODE_SETUID)
-                continue;
-            const char *v = status_field(st, caps[k]);
-            if (v && strtoull(v, NULL, 16) != 0)
-                pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) %s %s\n",
-                         (int)pids[i], c, caps[k], v);
-        }
-        const char *nnp = status_field(st, "NoNewPrivs:");
-        if (payload && (!nnp || strcmp(nnp, "1")))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "payload NoNewPrivs %s\n",
-                     nnp ? nnp : "?");
-        free(st);
-    }
+    for (int i = 0; i < n; i++)
+        check_process(pids[i], problems, sizeof problems, &payloads);
     close(in);
     wait_code(pid);
     close(out);
