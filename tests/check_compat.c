@@ -1969,16 +1969,16 @@ static const char *describe_status(int st)
 /* Fails the test: foil ended while the payload should have reported SENT.
  * Foil killed by a signal it was sent after the payload had started means
  * that it was not yet forwarding then: a race in foil, not in the test. */
-static void foil_ended(pid_t pid, const char *sent)
+static void foil_ended(pid_t pid, const char *sent, const char *flags)
 {
     int st;
     ck_assert(waitpid(pid, &st, 0) == pid);
-    ck_abort_msg("sent %s to foil once the payload was running; foil %s instead of forwarding it", sent,
-                 describe_status(st));
+    ck_abort_msg("[%s] sent %s to foil once the payload was running; foil %s instead of forwarding it", flags,
+                 sent, describe_status(st));
 }
 
-/* After SIG was sent to foil: the payload must report it. */
-static void expect_forwarded(const struct live *l, int pidfd, int sig)
+/* After SIG was sent to foil (run with FLAGS): the payload must report it. */
+static void expect_forwarded(const struct live *l, int pidfd, int sig, const char *flags)
 {
     char want[64], line[128];
     struct pollfd p[2] = { { l->out, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
@@ -1986,21 +1986,24 @@ static void expect_forwarded(const struct live *l, int pidfd, int sig)
     pathf(want, sizeof want, "signal: %s", sigabbrev_np(sig));
     while ((n = poll(p, 2, LONG_MS)) < 0 && errno == EINTR)
         ;
-    ck_assert_msg(n > 0, "sent %s to foil; after %d ms foil still runs and the payload has not got it", want + 8,
-                  LONG_MS);
+    ck_assert_msg(n > 0, "[%s] sent %s to foil; after %d ms foil still runs and the payload has not got it",
+                  flags, want + 8, LONG_MS);
     if (!p[0].revents)
-        foil_ended(l->pid, want + 8);
-    ck_assert_msg(read_line(l->out, line, sizeof line), "EOF instead of \"%s\"", want);
-    ck_assert_msg(!strcmp(line, want), "sent %s to foil, the payload got \"%s\"", want + 8, line);
+        foil_ended(l->pid, want + 8, flags);
+    ck_assert_msg(read_line(l->out, line, sizeof line), "[%s] EOF instead of \"%s\"", flags, want);
+    ck_assert_msg(!strcmp(line, want), "[%s] sent %s to foil, the payload got \"%s\"", flags, want + 8, line);
 }
 
 static void forward_case(const char *const *flags)
 {
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
     struct args a = { 0 };
+    char label[128] = "--forward-signals";
     args_add(&a, "--forward-signals");
-    for (; *flags; flags++)
+    for (; *flags; flags++) {
         args_add(&a, *flags);
+        pathf(label + strlen(label), sizeof label - strlen(label), " %s", *flags);
+    }
     args_addv(&a, "/probe", "signals", END);
     struct live l;
     live_start(&l, &a, NULL, 0);
@@ -2011,12 +2014,12 @@ static void forward_case(const char *const *flags)
     ck_assert_msg(!strcmp(line, "ready"), "probe: %s", line);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         ck_assert(kill(l.pid, sigs[i]) == 0);
-        expect_forwarded(&l, pidfd, sigs[i]);
+        expect_forwarded(&l, pidfd, sigs[i], label);
     }
     close(pidfd);
     char *err;
     int code = live_finish(&l, &err);
-    ck_assert_msg(code == 0 && !err[0], "exit %d, stderr:\n%s", code, err);
+    ck_assert_msg(code == 0 && !err[0], "[%s] exit %d, stderr:\n%s", label, code, err);
     free(err);
 }
 
