@@ -244,7 +244,7 @@ static int descendants(pid_t root, pid_t *out, int max)
 struct findings {
     char text[2048];
     int count;
-    bool check_ids;   /* also flag uid/gid 0 (once the parent has dropped) */
+    bool check_ids;   /* also flag uid/gid 0 (once setup is under way) */
     pid_t seen[64];
     int nseen;
 };
@@ -373,21 +373,44 @@ static void try_proc(struct findings *f, pid_t pid)
 static bool has_zero_id(const char *ids);
 static const char *status_field(const char *status, const char *key);
 
-/* CVE-2020-5291 class: no process of the sandbox may hold uid or gid 0. */
-static void check_ids(struct findings *f, pid_t pid)
+/* Whether PID's status shows uid 0 and gid 0 (any of real, effective,
+ * saved, fs); false if it cannot be read. */
+static bool read_root_ids(pid_t pid, bool *uid0, bool *gid0)
 {
     char p[64];
     pathf(p, sizeof p, "/proc/%d/status", (int)pid);
     char *st = read_file(p);
     if (!st)
-        return;
+        return false;
     const char *uid = status_field(st, "Uid:");
-    if (uid && has_zero_id(uid))
-        found(f, "uid 0 check", pid);
+    *uid0 = uid && has_zero_id(uid);
     const char *gid = status_field(st, "Gid:");
-    if (gid && has_zero_id(gid))
-        found(f, "gid 0 check", pid);
+    *gid0 = gid && has_zero_id(gid);
     free(st);
+    return true;
+}
+
+/* CVE-2020-5291 class: no process of the sandbox may hold uid or gid 0. */
+static void check_ids(struct findings *f, pid_t pid)
+{
+    bool uid0, gid0;
+    if (!read_root_ids(pid, &uid0, &gid0))
+        return;
+    if (uid0)
+        found(f, "uid 0 check", pid);
+    if (gid0)
+        found(f, "gid 0 check", pid);
+}
+
+/* Setup is under way once a process that foil started (not foil itself)
+ * runs with none of root's ids. Foil's monitor drops root before it lets
+ * its setup process switch to the caller's ids, so from then on uid 0
+ * anywhere is a leak; waiting for this event instead of for some time
+ * keeps the check from racing with the drop on a busy machine. */
+static bool setup_under_way(pid_t foil_pid, pid_t pid)
+{
+    bool uid0, gid0;
+    return pid != foil_pid && read_root_ids(pid, &uid0, &gid0) && !uid0 && !gid0;
 }
 
 static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
@@ -408,6 +431,7 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
         }
         if (f->count >= 16)  /* enough evidence; keep only tracking pids */
             continue;
+        f->check_ids = f->check_ids || setup_under_way(foil_pid, pids[i]);
         if (f->check_ids)
             check_ids(f, pids[i]);
         try_ptrace(f, pids[i], false);
@@ -460,8 +484,6 @@ START_TEST(ptrace_setup_processes)
         bool new_pid;
         attack_all(&f, pid, &new_pid);
         quiet = new_pid ? 0 : quiet + 1;
-        /* By now the parent has long dropped its root uid. */
-        f.check_ids = filter_sent || quiet > 50;
         if (!filter_sent && quiet > 100) {
             /* Allow-all program: "ret ALLOW". */
             static const unsigned char allow[8] = { 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
@@ -487,6 +509,7 @@ START_TEST(ptrace_setup_processes)
     close(out);
     ck_assert_msg(f.count == 0, "the caller reached foil's processes (%d times):\n%s", f.count, f.text);
     ck_assert_msg(payload_ready, "the sandbox never started");
+    ck_assert_msg(f.check_ids, "no process of foil's ever ran with the caller's ids: the uid 0 check never ran");
     ck_assert_msg(f.nseen >= 2, "saw only %d foil process(es): the attack did not cover setup", f.nseen);
 }
 END_TEST
