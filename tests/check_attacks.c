@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,22 +241,10 @@ static int descendants(pid_t root, pid_t *out, int max)
     return k;
 }
 
-/* True if PID still runs foil (not yet the payload) some time after a
- * successful attempt: exec changes comm, so a success that raced with the
- * payload's exec does not count. */
-static bool still_foil(pid_t pid)
-{
-    char c[64];
-    if (!read_comm(pid, c, sizeof c) || !is_foil_comm(c))
-        return false;
-    usleep(20000);
-    return read_comm(pid, c, sizeof c) && is_foil_comm(c);
-}
-
 struct findings {
     char text[2048];
     int count;
-    bool check_ids;   /* also flag uid/gid 0 (once the parent has dropped) */
+    bool check_ids;   /* also flag uid/gid 0 (once setup is under way) */
     pid_t seen[64];
     int nseen;
 };
@@ -268,6 +257,13 @@ static void found(struct findings *f, const char *what, pid_t pid)
         size_t l = strlen(f->text);
         pathf(f->text + l, sizeof f->text - l, "%s succeeded on pid %d (%s)\n", what, (int)pid, c);
     }
+}
+
+static void found_proc(struct findings *f, const char *verb, pid_t pid, const char *name)
+{
+    char what[128];
+    pathf(what, sizeof what, "%s /proc/%d/%s", verb, (int)pid, name);
+    found(f, what, pid);
 }
 
 static void try_ptrace(struct findings *f, pid_t pid, bool seize)
@@ -287,54 +283,134 @@ static void try_ptrace(struct findings *f, pid_t pid, bool seize)
         found(f, seize ? "PTRACE_SEIZE" : "PTRACE_ATTACH", pid);
 }
 
+/* Start address of the mapping of foil's binary in /proc/PID/maps, if the
+ * caller can read that file and it describes foil's image. The kernel
+ * binds the file to the process's memory when it is opened, so this tells
+ * a real leak from a zombie's (readable, but empty) maps and from the
+ * payload's own image just after its exec (when comm may still say foil). */
+static bool maps_show_foil(pid_t pid, unsigned long *start)
+{
+    char p[64];
+    pathf(p, sizeof p, "/proc/%d/maps", (int)pid);
+    char *maps = read_file(p);
+    bool ok = false;
+    size_t n = strlen(cfg.foil);
+    for (char *hit = maps; hit && (hit = strstr(hit, cfg.foil)); hit += n) {
+        if (hit == maps || hit[-1] != ' ' || (hit[n] != '\n' && hit[n] != ' '))
+            continue;
+        char *line = hit;
+        while (line > maps && line[-1] != '\n')
+            line--;
+        ok = sscanf(line, "%lx-", start) == 1;
+        break;
+    }
+    free(maps);
+    return ok;
+}
+
+/* Bytes of /proc/PID/NAME read into BUF (at most LEN), or -1. */
+static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t len)
+{
+    char p[64];
+    pathf(p, sizeof p, "/proc/%d/%s", (int)pid, name);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, len);
+    close(fd);
+    return n;
+}
+
+/* True if /proc/PID/fd lists an fd (a zombie's lists only . and ..). */
+static bool fd_dir_lists(pid_t pid)
+{
+    char p[64];
+    pathf(p, sizeof p, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(p);
+    struct dirent *e;
+    bool any = false;
+    while (d && !any && (e = readdir(d)))
+        any = e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return any;
+}
+
+/* Only reads that return data count, and only if foil's own image is
+ * readable afterwards: a process's image changes only forward (the test's
+ * child, foil, the payload), so a read of foil's maps after an access
+ * shows that the access too reached foil, not the payload after its exec.
+ * (A leak that ends before this check is missed in this round only.) */
 static void try_proc(struct findings *f, pid_t pid)
 {
-    static const char *const files[] = { "mem", "environ", "maps" };
     char p[64], buf[64];
+    unsigned long start;
     /* Only a process that already runs foil counts (names change only
      * forward: the test's child, then foil, then the payload). */
     if (!read_comm(pid, buf, sizeof buf) || !is_foil_comm(buf))
         return;
-    for (size_t i = 0; i < 3; i++) {
-        pathf(p, sizeof p, "/proc/%d/%s", (int)pid, files[i]);
-        int fd = open(p, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            close(fd);
-            if (still_foil(pid))
-                found(f, p, pid);
-        }
-    }
-    pathf(p, sizeof p, "/proc/%d/fd", (int)pid);
-    DIR *d = opendir(p);
-    if (d) {
-        bool any = readdir(d) != NULL;
-        closedir(d);
-        if (any && still_foil(pid))
-            found(f, p, pid);
-    }
+    pathf(p, sizeof p, "/proc/%d/mem", (int)pid);
+    int mem = open(p, O_RDONLY | O_CLOEXEC);
+    bool env_read = read_proc(pid, "environ", buf, sizeof buf) > 0;
+    bool fds = fd_dir_lists(pid);
     pathf(p, sizeof p, "/proc/%d/root", (int)pid);
-    if (readlink(p, buf, sizeof buf) >= 0 && still_foil(pid))
-        found(f, p, pid);
+    bool root = readlink(p, buf, sizeof buf) > 0;
+    if (maps_show_foil(pid, &start)) {
+        found_proc(f, "reading", pid, "maps");
+        if (mem >= 0 && pread(mem, buf, 4, (off_t)start) == 4)
+            found_proc(f, "reading", pid, "mem");
+        if (env_read)
+            found_proc(f, "reading", pid, "environ");
+        if (fds)
+            found_proc(f, "listing", pid, "fd");
+        if (root)
+            found_proc(f, "readlink", pid, "root");
+    }
+    if (mem >= 0)
+        close(mem);
 }
 
 static bool has_zero_id(const char *ids);
 static const char *status_field(const char *status, const char *key);
 
-/* CVE-2020-5291 class: no process of the sandbox may hold uid or gid 0. */
-static void check_ids(struct findings *f, pid_t pid)
+/* Whether PID's status shows uid 0 and gid 0 (any of real, effective,
+ * saved, fs); false if it cannot be read. */
+static bool read_root_ids(pid_t pid, bool *uid0, bool *gid0)
 {
     char p[64];
     pathf(p, sizeof p, "/proc/%d/status", (int)pid);
     char *st = read_file(p);
     if (!st)
-        return;
+        return false;
     const char *uid = status_field(st, "Uid:");
-    if (uid && has_zero_id(uid))
-        found(f, "uid 0 check", pid);
+    *uid0 = uid && has_zero_id(uid);
     const char *gid = status_field(st, "Gid:");
-    if (gid && has_zero_id(gid))
-        found(f, "gid 0 check", pid);
+    *gid0 = gid && has_zero_id(gid);
     free(st);
+    return true;
+}
+
+/* CVE-2020-5291 class: no process of the sandbox may hold uid or gid 0. */
+static void check_ids(struct findings *f, pid_t pid)
+{
+    bool uid0, gid0;
+    if (!read_root_ids(pid, &uid0, &gid0))
+        return;
+    if (uid0)
+        found(f, "uid 0 check", pid);
+    if (gid0)
+        found(f, "gid 0 check", pid);
+}
+
+/* Setup is under way once a process that foil started (not foil itself)
+ * runs with none of root's ids. Foil's monitor drops root before it lets
+ * its setup process switch to the caller's ids, so from then on uid 0
+ * anywhere is a leak; waiting for this event instead of for some time
+ * keeps the check from racing with the drop on a busy machine. */
+static bool setup_under_way(pid_t foil_pid, pid_t pid)
+{
+    bool uid0, gid0;
+    return pid != foil_pid && read_root_ids(pid, &uid0, &gid0) && !uid0 && !gid0;
 }
 
 static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
@@ -355,6 +431,7 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
         }
         if (f->count >= 16)  /* enough evidence; keep only tracking pids */
             continue;
+        f->check_ids = f->check_ids || setup_under_way(foil_pid, pids[i]);
         if (f->check_ids)
             check_ids(f, pids[i]);
         try_ptrace(f, pids[i], false);
@@ -367,9 +444,10 @@ static void attack_all(struct findings *f, pid_t foil_pid, bool *new_pid)
  * The caller, an ancestor of all of foil's processes, attacks each one
  * during setup (500 binds, then a --seccomp pipe that is held empty) and
  * while the payload runs (the monitor and the pid-1 reaper): PTRACE_ATTACH,
- * PTRACE_SEIZE, opening /proc/PID/{mem,environ,maps,fd}, reading
- * /proc/PID/root. It also checks that no process holds uid or gid 0 once
- * setup is under way.
+ * PTRACE_SEIZE, reading /proc/PID/{maps,mem,environ}, listing
+ * /proc/PID/fd, readlink /proc/PID/root. Opening is not enough: anyone may
+ * open a zombie's maps, which is empty. It also checks that no process
+ * holds uid or gid 0 once setup is under way.
  * FAILS AGAINST bwrap (CVE-2026-41163 class): its setup helper and its
  * monitor are dumpable in setuid mode. */
 START_TEST(ptrace_setup_processes)
@@ -406,8 +484,6 @@ START_TEST(ptrace_setup_processes)
         bool new_pid;
         attack_all(&f, pid, &new_pid);
         quiet = new_pid ? 0 : quiet + 1;
-        /* By now the parent has long dropped its root uid. */
-        f.check_ids = filter_sent || quiet > 50;
         if (!filter_sent && quiet > 100) {
             /* Allow-all program: "ret ALLOW". */
             static const unsigned char allow[8] = { 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
@@ -433,6 +509,7 @@ START_TEST(ptrace_setup_processes)
     close(out);
     ck_assert_msg(f.count == 0, "the caller reached foil's processes (%d times):\n%s", f.count, f.text);
     ck_assert_msg(payload_ready, "the sandbox never started");
+    ck_assert_msg(f.check_ids, "no process of foil's ever ran with the caller's ids: the uid 0 check never ran");
     ck_assert_msg(f.nseen >= 2, "saw only %d foil process(es): the attack did not cover setup", f.nseen);
 }
 END_TEST
@@ -461,6 +538,56 @@ static bool has_zero_id(const char *ids)
         if (!strcmp(t, "0"))
             return true;
     return false;
+}
+
+static void add_problem(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_problem(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t l = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + l, len - l, fmt, ap);
+    va_end(ap);
+}
+
+/* Appends to PROBLEMS what makes PID privileged as seen from the host,
+ * and counts it in PAYLOADS if it is the payload. A zombie is skipped:
+ * foil's setup process stays one until the monitor reaps it (longer
+ * under load), and a zombie runs no code and holds no memory or files,
+ * so the ids and capabilities its status still shows are of no use. */
+static void check_process(pid_t pid, char *problems, size_t len, int *payloads)
+{
+    static const char *const caps[] = { "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
+    char p[64], c[64] = "?";
+    pathf(p, sizeof p, "/proc/%d/status", (int)pid);
+    char *st = read_file(p);
+    const char *state = st ? status_field(st, "State:") : NULL;
+    if (!state || state[0] == 'Z') {
+        free(st);
+        return;
+    }
+    read_comm(pid, c, sizeof c);
+    bool payload = !strcmp(c, cfg.payload_comm);
+    *payloads += payload;
+    const char *uid = status_field(st, "Uid:");
+    if (uid && has_zero_id(uid))
+        add_problem(problems, len, "pid %d (%s) Uid %s\n", (int)pid, c, uid);
+    const char *gid = status_field(st, "Gid:");
+    if (gid && has_zero_id(gid))
+        add_problem(problems, len, "pid %d (%s) Gid %s\n", (int)pid, c, gid);
+    for (int k = 0; k < 4; k++) {
+        /* The caller's own unprivileged processes keep a full
+         * bounding set; for them only Prm/Eff/Amb matter. */
+        if (k == 2 && !payload && cfg.mode != MODE_SETUID)
+            continue;
+        const char *v = status_field(st, caps[k]);
+        if (v && strtoull(v, NULL, 16) != 0)
+            add_problem(problems, len, "pid %d (%s) %s %s\n", (int)pid, c, caps[k], v);
+    }
+    const char *nnp = status_field(st, "NoNewPrivs:");
+    if (payload && (!nnp || strcmp(nnp, "1")))
+        add_problem(problems, len, "payload NoNewPrivs %s\n", nnp ? nnp : "?");
+    free(st);
 }
 
 /* Every process of a running sandbox, as seen from the host: no uid/gid 0
@@ -498,40 +625,8 @@ static void check_ids_and_caps(bool uid0)
     int n = descendants(pid, pids, 64);
     int payloads = 0;
     char problems[8192] = "";
-    for (int i = 0; i < n; i++) {
-        char p[64], c[64] = "?";
-        pathf(p, sizeof p, "/proc/%d/status", (int)pids[i]);
-        char *st = read_file(p);
-        if (!st)
-            continue;
-        read_comm(pids[i], c, sizeof c);
-        bool payload = !strcmp(c, cfg.payload_comm);
-        payloads += payload;
-        const char *uid = status_field(st, "Uid:");
-        if (uid && has_zero_id(uid))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) Uid %s\n",
-                     (int)pids[i], c, uid);
-        const char *gid = status_field(st, "Gid:");
-        if (gid && has_zero_id(gid))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) Gid %s\n",
-                     (int)pids[i], c, gid);
-        static const char *const caps[] = { "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
-        for (int k = 0; k < 4; k++) {
-            /* The caller's own unprivileged processes keep a full
-             * bounding set; for them only Prm/Eff/Amb matter. */
-            if (k == 2 && !payload && cfg.mode != MODE_SETUID)
-                continue;
-            const char *v = status_field(st, caps[k]);
-            if (v && strtoull(v, NULL, 16) != 0)
-                pathf(problems + strlen(problems), sizeof problems - strlen(problems), "pid %d (%s) %s %s\n",
-                         (int)pids[i], c, caps[k], v);
-        }
-        const char *nnp = status_field(st, "NoNewPrivs:");
-        if (payload && (!nnp || strcmp(nnp, "1")))
-            pathf(problems + strlen(problems), sizeof problems - strlen(problems), "payload NoNewPrivs %s\n",
-                     nnp ? nnp : "?");
-        free(st);
-    }
+    for (int i = 0; i < n; i++)
+        check_process(pids[i], problems, sizeof problems, &payloads);
     close(in);
     wait_code(pid);
     close(out);

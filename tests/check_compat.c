@@ -2339,31 +2339,105 @@ START_TEST(keep_fd)
 }
 END_TEST
 
+/* A pidfd of foil (readable once it has exited), so that the tests below
+ * wait for the payload's answer or foil's end, whichever comes first. */
+static int pidfd_of(pid_t pid)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    ck_assert_msg(fd >= 0, "pidfd_open: %s", strerror(errno));
+    return fd;
+}
+
+/* How foil ended, for messages ("exited with 143", "was killed by SIGTERM"). */
+static const char *describe_status(int st)
+{
+    static char buf[64];
+    if (WIFSIGNALED(st))
+        pathf(buf, sizeof buf, "was killed by SIG%s", sigabbrev_np(WTERMSIG(st)));
+    else
+        pathf(buf, sizeof buf, "exited with %d", WEXITSTATUS(st));
+    return buf;
+}
+
+/* Fails the test: foil ended while the payload should have reported SENT.
+ * Foil killed by a signal it was sent after the payload had started means
+ * that it was not yet forwarding then: a race in foil, not in the test. */
+static void foil_ended(pid_t pid, const char *sent, const char *flags)
+{
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    ck_abort_msg("[%s] sent %s to foil once the payload was running; foil %s instead of forwarding it", flags,
+                 sent, describe_status(st));
+}
+
+/* After SIG was sent to foil (run with FLAGS): the payload must report it. */
+static void expect_forwarded(const struct live *l, int pidfd, int sig, const char *flags)
+{
+    char want[64], line[128];
+    struct pollfd p[2] = { { l->out, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+    int n;
+    pathf(want, sizeof want, "signal: %s", sigabbrev_np(sig));
+    while ((n = poll(p, 2, LONG_MS)) < 0 && errno == EINTR)
+        ;
+    ck_assert_msg(n > 0, "[%s] sent %s to foil; after %d ms foil still runs and the payload has not got it",
+                  flags, want + 8, LONG_MS);
+    if (!p[0].revents)
+        foil_ended(l->pid, want + 8, flags);
+    ck_assert_msg(read_line(l->out, line, sizeof line), "[%s] EOF instead of \"%s\"", flags, want);
+    ck_assert_msg(!strcmp(line, want), "[%s] sent %s to foil, the payload got \"%s\"", flags, want + 8, line);
+}
+
 static void forward_case(const char *const *flags)
 {
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
     struct args a = { 0 };
+    char label[128] = "--forward-signals";
     args_add(&a, "--forward-signals");
-    for (; *flags; flags++)
+    for (; *flags; flags++) {
         args_add(&a, *flags);
+        pathf(label + strlen(label), sizeof label - strlen(label), " %s", *flags);
+    }
     args_addv(&a, "/probe", "signals", END);
     struct live l;
     live_start(&l, &a, NULL, 0);
     args_free(&a);
+    int pidfd = pidfd_of(l.pid);
     char line[128];
     expect_line(l.out, line, sizeof line, "the probe");
     ck_assert_msg(!strcmp(line, "ready"), "probe: %s", line);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        char want[64];
         ck_assert(kill(l.pid, sigs[i]) == 0);
-        pathf(want, sizeof want, "signal: %s", sigabbrev_np(sigs[i]));
-        expect_line(l.out, line, sizeof line, want);
-        ck_assert_msg(!strcmp(line, want), "sent %s to foil, the payload got \"%s\"", want + 8, line);
+        expect_forwarded(&l, pidfd, sigs[i], label);
     }
+    close(pidfd);
     char *err;
     int code = live_finish(&l, &err);
-    ck_assert_msg(code == 0 && !err[0], "exit %d, stderr:\n%s", code, err);
+    ck_assert_msg(code == 0 && !err[0], "[%s] exit %d, stderr:\n%s", label, code, err);
     free(err);
+}
+
+/* A payload that does not catch SIGTERM dies of it, and foil exits with
+ * 128 + 15 as bwrap does (foil itself killed by it would look the same to
+ * wait_code(), and leave the payload running). */
+static void forward_fatal_signal(void)
+{
+    struct args a = { 0 };
+    args_addv(&a, "--forward-signals", "--unshare-pid", "/probe", "sleep", END);
+    struct live l;
+    live_start(&l, &a, NULL, 0);
+    args_free(&a);
+    int pidfd = pidfd_of(l.pid), st;
+    char line[64];
+    expect_line(l.out, line, sizeof line, "the probe");
+    ck_assert(kill(l.pid, SIGTERM) == 0);
+    ck_assert_msg(readable_within(pidfd, LONG_MS), "foil still runs %d ms after SIGTERM", LONG_MS);
+    ck_assert(waitpid(l.pid, &st, 0) == l.pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM, "foil %s after SIGTERM, expected exit %d",
+                  describe_status(st), 128 + SIGTERM);
+    close(pidfd);
+    close(l.in);
+    close(l.out);
+    close(l.err);
 }
 
 START_TEST(forward_signals)
@@ -2378,18 +2452,7 @@ START_TEST(forward_signals)
     forward_case(session);
     forward_case(pid);
     forward_case(pid_only);
-    /* A payload that does not catch the signal dies of it, and foil
-     * reports that as bwrap does. */
-    struct args a = { 0 };
-    args_addv(&a, "--forward-signals", "--unshare-pid", "/probe", "sleep", END);
-    struct live l;
-    live_start(&l, &a, NULL, 0);
-    args_free(&a);
-    char line[64];
-    expect_line(l.out, line, sizeof line, "the probe");
-    ck_assert(kill(l.pid, SIGTERM) == 0);
-    int code = live_finish(&l, NULL);
-    ck_assert_msg(code == 128 + SIGTERM, "exit %d after SIGTERM to foil, expected %d", code, 128 + SIGTERM);
+    forward_fatal_signal();
     assert_no_children();
 }
 END_TEST

@@ -413,21 +413,41 @@ static int list_entry(const char *path, const struct stat *st, int flag, struct 
     return 0;
 }
 
-void snap_take(struct snapshot *s)
+/* Where every run of the suite keeps its private temp dir (run-integration.sh
+ * and harness_init() make it with mktemp). */
+#define TDIR_PREFIX "/var/tmp/foil-check."
+
+/* True for a mount in the temp dir of another run of this suite: a
+ * concurrent `make check` mounts and unmounts its fixture there. */
+static bool other_runs_mount(const char *mount_point)
+{
+    size_t n = strlen(cfg.tdir);
+    if (strncmp(mount_point, TDIR_PREFIX, strlen(TDIR_PREFIX)) != 0)
+        return false;
+    return strncmp(mount_point, cfg.tdir, n) != 0 || (mount_point[n] != '/' && mount_point[n] != 0);
+}
+
+/* "ID MOUNT-POINT" of each mount of our mount namespace. */
+static char *mount_list(void)
 {
     FILE *f = fopen("/proc/self/mountinfo", "r");
-    char line[8192];
+    char line[8192], id[32], mp[4096];
     list_v = NULL;
     list_n = list_cap = 0;
     while (f && fgets(line, sizeof line, f)) {
-        char *sp = strchr(line, ' ');
-        if (sp)
-            *sp = 0;
+        if (sscanf(line, "%31s %*s %*s %*s %4095s", id, mp) != 2 || other_runs_mount(mp))
+            continue;
+        pathf(line, sizeof line, "%s %s", id, mp);
         list_push(line);
     }
     if (f)
         fclose(f);
-    s->mounts = join_sorted(list_v, list_n);
+    return join_sorted(list_v, list_n);
+}
+
+void snap_take(struct snapshot *s)
+{
+    s->mounts = mount_list();
 
     list_v = NULL;
     list_n = list_cap = 0;
@@ -707,7 +727,7 @@ void harness_init(void)
         cfg.tdir = getenv("FOIL_TEST_DIR");
     } else {
         /* Not /tmp: sandboxes commonly hide it, and it is shared. */
-        snprintf(own_tdir, sizeof own_tdir, "/var/tmp/foil-check.XXXXXX");
+        snprintf(own_tdir, sizeof own_tdir, TDIR_PREFIX "XXXXXX");
         if (!mkdtemp(own_tdir)) {
             perror("check_foil: mkdtemp");
             exit(2);
@@ -746,12 +766,28 @@ void harness_done(void)
     }
 }
 
+/* FOIL_TEST_ONLY="a,b": only the tests named. Check's own CK_RUN_CASE
+ * cannot pick one test: each TCase here is a whole mode. */
+static bool selected(const char *name)
+{
+    const char *only = getenv("FOIL_TEST_ONLY");
+    size_t n = strlen(name);
+    if (!only || !*only)
+        return true;
+    for (const char *p = only; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0))
+            return true;
+    return false;
+}
+
 void add_tests(TCase *tc, const struct test_entry *t)
 {
     const char *to = getenv("CK_DEFAULT_TIMEOUT");
     tcase_set_timeout(tc, to ? atof(to) : 60);
     tcase_add_checked_fixture(tc, work_setup, work_teardown);
     for (; t->test; t++) {
+        if (!selected(t->test->name))
+            continue;
         if (t->modes & (1u << cfg.mode))
             tcase_add_test(tc, t->test);
         else

@@ -8,6 +8,7 @@
 # (user namespaces), and as root. Everything is removed at the end, also
 # after a failure or an interrupt.
 # As another user: runs the user-namespace mode only and says what it skipped.
+# FOIL_TEST_ONLY=name1,name2 runs only the named tests (in every mode).
 # If Debian's bwrap is installed (or BWRAP names another one), copies of it
 # are made next to foil's (a setuid-root one for the setuid mode), so that
 # differential tests can run the same arguments through both.
@@ -85,6 +86,7 @@ envs=(CK_VERBOSITY="${CK_VERBOSITY:-verbose}" FOIL_TEST_DIR="$tdir" FOIL_TEST_BI
 [ -n "${CK_RUN_SUITE:-}" ] && envs+=(CK_RUN_SUITE="$CK_RUN_SUITE")
 [ -n "${CK_DEFAULT_TIMEOUT:-}" ] && envs+=(CK_DEFAULT_TIMEOUT="$CK_DEFAULT_TIMEOUT")
 [ -n "${CK_FORK:-}" ] && envs+=(CK_FORK="$CK_FORK")
+[ -n "${FOIL_TEST_ONLY:-}" ] && envs+=(FOIL_TEST_ONLY="$FOIL_TEST_ONLY")
 
 if [ "$(id -u)" != 0 ]; then
   mkdir "$tdir/work-userns"
