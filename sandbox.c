@@ -804,9 +804,11 @@ enum report_type {
   REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
   REPORT_EXEC,                /* the payload is about to be exec'd */
   REPORT_EXEC_FAILED,
-  REPORT_FORWARD_SIGNALS,     /* value: 1 if terminal signals are forwarded too */
+  REPORT_FORWARD_SIGNALS,     /* value: enum forwarding (sent in every mode) */
   REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
 };
+
+enum forwarding { FORWARD_NONE, FORWARD_SENT, FORWARD_WITH_TERMINAL };
 
 struct report {
   int32_t type;
@@ -949,6 +951,7 @@ static void drop_every_capability(void)
 
 static void close_fds_except(int *keep, size_t n);
 static void install_signal_forwarding(bool from_terminal_too);
+static void release_held_signals(void);
 static volatile sig_atomic_t forward_to_pid;
 
 struct namespace_ids {
@@ -1083,6 +1086,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
       forward_to_pid = child;
       install_signal_forwarding(true);
     }
+  release_held_signals();
   if (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
     _exit(1);
   _exit(exit_status_of(status));
@@ -1384,6 +1388,31 @@ static void install_signal_forwarding(bool from_terminal_too)
       die_errno("sigaction");
 }
 
+/* With --forward-signals a signal sent to foil once the command runs must
+   reach it. Until each process on the way knows where to forward (the
+   monitor: the main pid, from the reports; pid 1: after its fork), the
+   signals are held blocked, and so stay pending instead of killing foil or
+   being dropped (pid 1 ignores what it has no handler for). Each process
+   gives the caller's mask back once ready; the command gets it at exec. */
+static sigset_t caller_sigmask;
+
+static void hold_forwarded_signals(bool hold)
+{
+  sigset_t set;
+
+  sigemptyset(&set);
+  for (size_t i = 0; hold && i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    sigaddset(&set, forwarded_signals[i]);
+  if (sigprocmask(SIG_BLOCK, &set, &caller_sigmask) < 0)
+    die_errno("sigprocmask");
+}
+
+static void release_held_signals(void)
+{
+  if (sigprocmask(SIG_SETMASK, &caller_sigmask, NULL) < 0)
+    die_errno("sigprocmask");
+}
+
 /* A reader of --info-fd or --json-status-fd that went away is an error with
    a message, not a silent death by SIGPIPE (in the setup process and the
    monitor); the command gets the disposition the caller gave foil. */
@@ -1419,10 +1448,12 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
     {
       if (r.type == REPORT_MAIN_PID)
         main_pid = forward_to_pid = r.value;
+      else if (r.type == REPORT_FORWARD_SIGNALS && r.value == FORWARD_NONE)
+        release_held_signals();
       else if (r.type == REPORT_FORWARD_SIGNALS)
         {
           forward_to_pid = main_pid;
-          install_signal_forwarding(r.value != 0);
+          install_signal_forwarding(r.value == FORWARD_WITH_TERMINAL);
         }
       else if (r.type == REPORT_DIE_WITH_PARENT)
         die_with_parent_now(caller_pid);
@@ -1434,6 +1465,8 @@ static int monitor(pid_t child, int report_fd, pid_t caller_pid)
         close(r.value);
     }
   close(report_fd);
+  /* The command runs (or setup is over): main_pid is final. */
+  release_held_signals();
   for (;;)
     {
       pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
@@ -1472,6 +1505,7 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
       forward_to_pid = payload;
       install_signal_forwarding(true);
     }
+  release_held_signals();
   if (cfg->die_with_parent)
     die_with_parent_now(0);
   drop_every_capability();
@@ -1512,6 +1546,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
      status alone (as bwrap does), not as a setup-error line. */
   set_error_json_fd(-1);
   restore_sigpipe();
+  release_held_signals();
   /* bwrap keeps --sync-fd out of the command when pid 1 holds it. */
   if (has_reaper && cfg->sync_fd >= 0)
     close(cfg->sync_fd);
@@ -1576,8 +1611,10 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
-  if (cfg.forward_signals)
-    send_report(report_fd, REPORT_FORWARD_SIGNALS, cfg.new_session);
+  send_report(report_fd, REPORT_FORWARD_SIGNALS,
+              !cfg.forward_signals ? FORWARD_NONE : cfg.new_session ? FORWARD_WITH_TERMINAL : FORWARD_SENT);
+  if (!cfg.forward_signals)
+    release_held_signals();
   /* The monitor's copy of --info-fd would hide the end of file its reader waits for. */
   if (cfg.info_fd >= 0 && !cfg.info_written)
     send_report(report_fd, REPORT_CLOSE_FD, cfg.info_fd);
@@ -1710,6 +1747,8 @@ int main(int argc, char **argv)
   /* The monitor adopts the pid-namespace init when its parent hands it over. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+  /* Setuid mode learns --forward-signals only from the setup process. */
+  hold_forwarded_signals(parsed == NULL || parsed->forward_signals);
   pid = spawn_setup_process(mode, uid, gid, parsed);
   if (pid < 0)
     die_errno("fork");
