@@ -299,8 +299,13 @@ static void try_proc(struct findings *f, pid_t pid)
         pathf(p, sizeof p, "/proc/%d/%s", (int)pid, files[i]);
         int fd = open(p, O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {
+            /* Some kernels (6.1 and 6.12, not 6.18) let anyone open the
+             * world-readable maps of a process whose memory is already gone
+             * (exiting, or a zombie): reading it then yields nothing. */
+            char c;
+            bool empty = i == 2 && read(fd, &c, 1) == 0;
             close(fd);
-            if (still_foil(pid))
+            if (!empty && still_foil(pid))
                 found(f, p, pid);
         }
     }
