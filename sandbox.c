@@ -1216,7 +1216,18 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
   if (!nested)
     return;
   if (unshare(CLONE_NEWUSER) < 0)
-    die_errno("Can't create the sandbox's inner user namespace");
+    {
+      /* A host that refuses user namespaces without CAP_SYS_ADMIN in the
+         initial one (setuid mode then maps the caller's ids onto
+         themselves) refuses them to the payload too: the limit the nested
+         namespace guards is moot, and no id needs changing. */
+      if (errno == EPERM && cfg->mode == MODE_SETUID && uid == outer_uid && gid == outer_gid)
+        return;
+      if (errno == EPERM && cfg->mode == MODE_SETUID)
+        die_errno("Can't create the sandbox's inner user namespace (this host forbids unprivileged "
+                  "user namespaces, so setuid mode cannot give the sandbox other ids)");
+      die_errno("Can't create the sandbox's inner user namespace");
+    }
   /* Our /proc files belong to root while we are not dumpable; open our own
      map files in a short dumpable window. The caller cannot use it: ptrace
      into a user namespace needs CAP_SYS_PTRACE over it, and in setuid mode
