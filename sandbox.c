@@ -1224,8 +1224,8 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
       if (errno == EPERM && cfg->mode == MODE_SETUID && uid == outer_uid && gid == outer_gid)
         return;
       if (errno == EPERM && cfg->mode == MODE_SETUID)
-        die_errno("Can't create the sandbox's inner user namespace (this host forbids unprivileged "
-                  "user namespaces, so setuid mode cannot give the sandbox other ids)");
+        die("--uid and --gid other than the caller's need a nested user namespace, which this host "
+            "forbids to unprivileged processes (kernel.unprivileged_userns_clone=0) even in setuid mode");
       die_errno("Can't create the sandbox's inner user namespace");
     }
   /* Our /proc files belong to root while we are not dumpable; open our own
