@@ -1223,7 +1223,7 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
          namespace guards is moot, and no id needs changing. */
       if (errno == EPERM && cfg->mode == MODE_SETUID && uid == outer_uid && gid == outer_gid)
         return;
-      if (errno == EPERM && cfg->mode == MODE_SETUID)
+      if (errno == EPERM && cfg->mode == MODE_SETUID && (cfg->uid_set || cfg->gid_set))
         die("--uid and --gid other than the caller's need a nested user namespace, which this host "
             "forbids to unprivileged processes (kernel.unprivileged_userns_clone=0) even in setuid mode");
       die_errno("Can't create the sandbox's inner user namespace");
