@@ -714,10 +714,111 @@ static void overlay_set(int fs, const char *key, const char *value, const char *
   free(escaped);
 }
 
-/* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
-   SECURITY.md): the kernel resolves the layer paths, canonical host paths by
-   now, with our credentials, which are the caller's own. */
-static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
+/* Whether overlayfs takes its layers one per "lowerdir+" parameter (Linux
+   6.8 and later). Before 6.5 overlayfs has no parameters of its own: the VFS
+   strings whatever fsconfig() is given into a legacy option string (any key,
+   but no comma in a value) that overlayfs parses only at create time; such a
+   context gives itself away by accepting an unknown flag. */
+static bool overlay_has_lowerdir_plus(void)
+{
+  static int known = -1;
+  int fs;
+
+  if (known >= 0)
+    return known;
+  fs = fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fs < 0)
+    die_mount_api("Can't create an overlay for", "a feature probe");
+  if (fsconfig(fs, FSCONFIG_SET_FLAG, "foil-no-such-option", NULL, 0) == 0)
+    known = 0;
+  else if (errno != EINVAL)
+    die_errno("Can't probe the overlay parameters of this kernel");
+  else if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+    known = 1;
+  else if (errno == EINVAL)
+    known = 0;
+  else
+    die_errno("Can't probe the overlay parameters of this kernel");
+  close(fs);
+  return known;
+}
+
+/* An overlay option string being built: overlayfs's own parser splits it at
+   ',' and the lowerdir value at ':' unless a backslash precedes them, and
+   drops every quoting backslash from the paths. */
+struct opt_string {
+  char *s;
+  size_t len;
+};
+
+/* Appends SEP (unless first), then KEY, "=" and VALUE escaped, either of
+   them NULL for none. */
+static void opt_append(struct opt_string *o, char sep, const char *key, const char *value)
+{
+  size_t need = o->len + (key ? strlen(key) : 0) + 3 + (value ? 2 * strlen(value) : 0);
+  char *d;
+
+  o->s = xrealloc(o->s, need);
+  d = o->s + o->len;
+  if (o->len > 0)
+    *d++ = sep;
+  if (key != NULL)
+    d = stpcpy(d, key);
+  if (key != NULL && value != NULL)
+    *d++ = '=';
+  for (; value != NULL && *value; value++)
+    {
+      if (*value == '\\' || *value == ',' || *value == ':')
+        *d++ = '\\';
+      *d++ = *value;
+    }
+  *d = '\0';
+  o->len = (size_t)(d - o->s);
+}
+
+/* Where lowerdir+ is missing: mount(2) with the one option string every
+   kernel since 5.11 parses (fsconfig() refuses commas in legacy values), on a
+   scratch dir, and clone the result as a detached mount like fsmount's. */
+static int overlay_legacy_mount(struct mount_ctx *ctx, const struct setup_op *op,
+                                const char *upper, const char *work)
+{
+  struct opt_string o = { NULL, 0 };
+  char dir[64];
+  int scratch = scratch_mount(ctx), tree;
+
+  /* Uppermost layer first, as with lowerdir+. */
+  opt_append(&o, ',', "lowerdir", op->layers[op->n_layers - 1]);
+  for (size_t i = op->n_layers - 1; i-- > 0;)
+    opt_append(&o, ':', NULL, op->layers[i]);
+  if (upper != NULL)
+    {
+      opt_append(&o, ',', "upperdir", upper);
+      opt_append(&o, ',', "workdir", work);
+    }
+  if (ctx->in_user_namespace && !(op->flags & OVERLAY_RO))
+    opt_append(&o, ',', "userxattr", NULL);
+  /* mount(2) copies one page of options: more would be cut off. */
+  if (o.len >= (size_t)sysconf(_SC_PAGESIZE))
+    die("Can't mount overlay on %s: its layer paths are too long for this kernel "
+        "(Linux 6.8 or later takes any length)", op->dest);
+  snprintf(dir, sizeof dir, "m%u", ctx->scratch_files++);
+  if (mkdirat(scratch, dir, 0700) < 0)
+    die_errno("Can't create a scratch directory for the overlay on %s", op->dest);
+  snprintf(dir, sizeof dir, "/proc/self/fd/%d/m%u", scratch, ctx->scratch_files - 1);
+  if (mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, o.s) < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  tree = open_tree(AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    die_errno("Can't mount overlay on %s", op->dest);
+  if (umount2(dir, MNT_DETACH) < 0)
+    die_errno("Can't detach the scratch overlay for %s", op->dest);
+  free(o.s);
+  return tree;
+}
+
+/* The fd-based way, one layer per "lowerdir+" parameter. */
+static int overlay_fs_mount(struct mount_ctx *ctx, const struct setup_op *op,
+                            const char *upper, const char *work)
 {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
 
@@ -726,22 +827,8 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
   /* "lowerdir+" takes one layer per call, uppermost first. */
   for (size_t i = op->n_layers; i-- > 0;)
     overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
-  if (op->flags & OVERLAY_RW)
+  if (upper != NULL)
     {
-      overlay_set(fs, "upperdir", op->source, op->dest);
-      overlay_set(fs, "workdir", op->workdir, op->dest);
-    }
-  else if (op->flags & OVERLAY_TMP)
-    {
-      char upper[64], work[64];
-      int scratch = scratch_mount(ctx);
-
-      snprintf(upper, sizeof upper, "u%u", ctx->scratch_files);
-      snprintf(work, sizeof work, "w%u", ctx->scratch_files++);
-      if (mkdirat(scratch, upper, 0755) < 0 || mkdirat(scratch, work, 0755) < 0)
-        die_errno("Can't create the upper layer for %s", op->dest);
-      snprintf(upper, sizeof upper, "/proc/self/fd/%d/u%u", scratch, ctx->scratch_files - 1);
-      snprintf(work, sizeof work, "/proc/self/fd/%d/w%u", scratch, ctx->scratch_files - 1);
       overlay_set(fs, "upperdir", upper, op->dest);
       overlay_set(fs, "workdir", work, op->dest);
     }
@@ -754,6 +841,40 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
   if (mnt < 0)
     die_errno("Can't mount overlay on %s", op->dest);
   close(fs);
+  return mnt;
+}
+
+/* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
+   SECURITY.md): the kernel resolves the layer paths, canonical host paths by
+   now, with our credentials, which are the caller's own. */
+static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
+{
+  char upper[64], work[64];
+  const char *up = NULL, *wk = NULL;
+  int mnt;
+
+  if (op->flags & OVERLAY_RW)
+    {
+      up = op->source;
+      wk = op->workdir;
+    }
+  else if (op->flags & OVERLAY_TMP)
+    {
+      int scratch = scratch_mount(ctx);
+
+      snprintf(upper, sizeof upper, "u%u", ctx->scratch_files);
+      snprintf(work, sizeof work, "w%u", ctx->scratch_files++);
+      if (mkdirat(scratch, upper, 0755) < 0 || mkdirat(scratch, work, 0755) < 0)
+        die_errno("Can't create the upper layer for %s", op->dest);
+      snprintf(upper, sizeof upper, "/proc/self/fd/%d/u%u", scratch, ctx->scratch_files - 1);
+      snprintf(work, sizeof work, "/proc/self/fd/%d/w%u", scratch, ctx->scratch_files - 1);
+      up = upper;
+      wk = work;
+    }
+  if (overlay_has_lowerdir_plus())
+    mnt = overlay_fs_mount(ctx, op, up, wk);
+  else
+    mnt = overlay_legacy_mount(ctx, op, up, wk);
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount overlay on");
 }
 

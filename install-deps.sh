@@ -7,4 +7,5 @@ apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config check libseccomp-dev libjson-c-dev \
   bubblewrap libcap2-bin util-linux procps iproute2 python3 \
   golang-github-docker-docker-dev golang-github-containers-common-dev \
-  man-db cppcheck >/dev/null
+  man-db cppcheck \
+  qemu-system-x86 busybox-static cpio kmod xz-utils >/dev/null

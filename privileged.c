@@ -88,18 +88,41 @@ static void drop_privileges_for_good(uid_t uid, gid_t gid)
     die("Privileges can be regained after dropping them");
 }
 
-/* Write /proc/PID/{setgroups,gid_map,uid_map} of the child: "0 <caller> 1".
+/* Whether this host forbids user namespaces to processes without
+   CAP_SYS_ADMIN in the initial one (Debian's kernel.unprivileged_userns_clone
+   set to 0). There, no process in the sandbox's namespace may create another,
+   so in setuid mode the caller's ids are mapped onto themselves: the payload
+   then needs no nested namespace of its own (see enter_final_user_namespace).
+   Reads a fixed, world-readable path with the caller's fsuid. */
+static bool identity_maps(enum run_mode mode)
+{
+  char c = '1';
+  int fd;
+
+  if (mode != MODE_SETUID)
+    return false;
+  fd = open("/proc/sys/kernel/unprivileged_userns_clone", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;   /* not a Debian kernel: nothing forbids it this way */
+  if (read(fd, &c, 1) != 1)
+    c = '1';
+  close(fd);
+  return c == '0';
+}
+
+/* Write /proc/PID/{setgroups,gid_map,uid_map} of the child: "0 <caller> 1",
+   or "<caller> <caller> 1" with IDENTITY.
    In setuid mode the child is not dumpable, so its /proc files belong to root
    and only root's fsuid can open them; fsuid is root's for these opens only. */
-static int write_child_maps(enum run_mode mode, pid_t child, uid_t uid, gid_t gid)
+static int write_child_maps(enum run_mode mode, pid_t child, uid_t uid, gid_t gid, bool identity)
 {
   char dir[64], uid_map[64], gid_map[64];
   struct statfs sfs;
   int dfd, rc = -1;
 
   snprintf(dir, sizeof dir, "/proc/%d", (int)child);
-  snprintf(uid_map, sizeof uid_map, "0 %u 1\n", (unsigned)uid);
-  snprintf(gid_map, sizeof gid_map, "0 %u 1\n", (unsigned)gid);
+  snprintf(uid_map, sizeof uid_map, "%u %u 1\n", identity ? (unsigned)uid : 0, (unsigned)uid);
+  snprintf(gid_map, sizeof gid_map, "%u %u 1\n", identity ? (unsigned)gid : 0, (unsigned)gid);
   if (mode == MODE_SETUID)
     {
       /* Safe: the fixed path names our own child's /proc entry; checked to be
@@ -137,19 +160,23 @@ static void die_clone_failed(void)
   die_errno("Creating a new user namespace failed");
 }
 
-/* In the child: become id 0 of the new namespace (the caller outside). With
-   maps written by someone else (--userns-block-fd), 0 may be unmapped: then
-   keep the mapped ids; the capabilities of the namespace stay either way. */
-static void become_namespace_root(int go_fd, bool own_maps)
+/* In the child: become id 0 of the new namespace (the caller outside), or
+   the caller's own ids with identity maps; the capabilities of the namespace
+   stay either way (with identity maps the ns has no id 0 whose loss would
+   clear them). With maps written by someone else (--userns-block-fd), 0 may
+   be unmapped: then keep the mapped ids. */
+static void become_namespace_root(int go_fd, bool own_maps, bool identity, uid_t uid, gid_t gid)
 {
   char byte;
+  uid_t u = identity ? uid : 0;
+  gid_t g = identity ? gid : 0;
 
   if (RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
     _exit(1);   /* the parent failed and has reported it */
   close(go_fd);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  if (setresgid(0, 0, 0) == 0 && setresuid(0, 0, 0) == 0)
+  if (setresgid(g, g, g) == 0 && setresuid(u, u, u) == 0)
     return;
   /* Unmapped ids show as the overflow id 65534: nothing could work then. */
   if (own_maps || errno != EINVAL || geteuid() == 65534)
@@ -162,6 +189,7 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, boo
 {
   int go[2];
   pid_t pid;
+  bool identity = write_maps && identity_maps(mode);
 
   if (pipe2(go, O_CLOEXEC) < 0)
     die_errno("pipe2");
@@ -175,11 +203,11 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, boo
       if (close_in_child >= 0)
         close(close_in_child);
       close(go[1]);
-      become_namespace_root(go[0], write_maps);
+      become_namespace_root(go[0], write_maps, identity, uid, gid);
       return 0;
     }
   close(go[0]);
-  if (write_maps && write_child_maps(mode, pid, uid, gid) < 0)
+  if (write_maps && write_child_maps(mode, pid, uid, gid, identity) < 0)
     {
       int saved = errno;
       kill(pid, SIGKILL);

@@ -31,7 +31,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/securebits.h>
 #include <unistd.h>
@@ -845,14 +844,14 @@ static void die_with_parent_now(pid_t expected_parent)
  * Inside the sandbox's user namespace
  * ------------------------------------------------------------------------- */
 
-static void check_kernel_version(void)
+/* foil needs the mount API as of Linux 5.12, whose newest call is
+   mount_setattr(): probe for it rather than trust the version number, which
+   backports and vendor kernels make meaningless. Any error but ENOSYS (a
+   zero-sized attr is EINVAL) means the call exists. */
+static void check_kernel_features(void)
 {
-  struct utsname u;
-  int major = 0, minor = 0;
-
-  if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
-      (major < 5 || (major == 5 && minor < 12)))
-    die("Linux 5.12 or later is required (this kernel is %s)", u.release);
+  if (syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) < 0 && errno == ENOSYS)
+    die("This kernel lacks mount_setattr(), part of the mount API foil needs (Linux 5.12 or later)");
 }
 
 /* Root mode with --unshare-user: root maps itself, so no privileged helper. */
@@ -1221,7 +1220,18 @@ static void enter_final_user_namespace(const struct config *cfg, struct userns_f
   if (!nested)
     return;
   if (unshare(CLONE_NEWUSER) < 0)
-    die_errno("Can't create the sandbox's inner user namespace");
+    {
+      /* A host that refuses user namespaces without CAP_SYS_ADMIN in the
+         initial one (setuid mode then maps the caller's ids onto
+         themselves) refuses them to the payload too: the limit the nested
+         namespace guards is moot, and no id needs changing. */
+      if (errno == EPERM && cfg->mode == MODE_SETUID && uid == outer_uid && gid == outer_gid)
+        return;
+      if (errno == EPERM && cfg->mode == MODE_SETUID && (cfg->uid_set || cfg->gid_set))
+        die("--uid and --gid other than the caller's need a nested user namespace, which this host "
+            "forbids to unprivileged processes (kernel.unprivileged_userns_clone=0) even in setuid mode");
+      die_errno("Can't create the sandbox's inner user namespace");
+    }
   /* Our /proc files belong to root while we are not dumpable; open our own
      map files in a short dumpable window. The caller cannot use it: ptrace
      into a user namespace needs CAP_SYS_PTRACE over it, and in setuid mode
@@ -1727,7 +1737,7 @@ int main(int argc, char **argv)
   if (argc == 2 && strcmp(argv[1], "--help") == 0)
     opt_help(NULL, NULL, NULL);
   mode = priv_detect_mode(&uid, &gid);
-  check_kernel_version();
+  check_kernel_features();
   signal(SIGCHLD, SIG_DFL);
   caller_caps = current_permitted_caps();
   /* File capabilities instead of the setuid bit: a setup foil does not support. */

@@ -895,6 +895,11 @@ START_TEST(chroot_style_escapes)
         args_addv(&a, "/probe", "escape", marker, content, hex, type, "/w", "/scratch", END);
         run(&r, NULL, &a);
         args_free(&a);
+        if (v == 1 && setuid_keeps_caller_ids()) {
+            assert_one_error(&r, "--uid");
+            result_free(&r);
+            continue;
+        }
         assert_ok(&r);
         ck_assert_msg(!strstr(r.out, "REACHED"), "escape from the sandbox:\n%s", r.out);
         ASSERT_LINE(&r, "escape: done");

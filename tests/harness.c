@@ -366,6 +366,14 @@ void assert_one_error(const struct result *r, const char *what)
     ck_assert_msg(!what || strstr(r->err, what), "stderr does not name \"%s\":\n%s", what, r->err);
 }
 
+bool setuid_keeps_caller_ids(void)
+{
+    char *v = read_file("/proc/sys/kernel/unprivileged_userns_clone");
+    bool forbidden = v && v[0] == '0';
+    free(v);
+    return cfg.mode == MODE_SETUID && forbidden;
+}
+
 void assert_ok(const struct result *r)
 {
     ck_assert_msg(r->code == 0, "exit %d, expected 0\nstdout:\n%s\nstderr:\n%s", r->code, r->out, r->err);

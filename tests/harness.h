@@ -102,6 +102,10 @@ size_t count_lines(const char *buf);
     } while (0)
 
 void assert_one_error(const struct result *r, const char *what);
+/* Setuid mode on a host that forbids unprivileged user namespaces
+ * (kernel.unprivileged_userns_clone=0): --uid/--gid other than the caller's
+ * are refused there with one error naming --uid. */
+bool setuid_keeps_caller_ids(void);
 /* Exit 0 and empty stderr. */
 void assert_ok(const struct result *r);
 

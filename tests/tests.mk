@@ -64,3 +64,11 @@ tests-clean:
 	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
 
 .PHONY: check check-seccomp check-integration test-programs tests-clean
+
+# The kernel matrix: Debian's 6.1 and 6.12 kernels under qemu, each running
+# the integration suite in its three modes and the VM-only scenarios (see
+# tests/kernels/run). Skips with a reason when qemu-system-x86 is missing.
+check-kernels: all test-programs
+	tests/kernels/run
+
+.PHONY: check-kernels
