@@ -58,3 +58,5 @@ tests-clean:
 	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
 
 .PHONY: check check-seccomp check-integration test-programs tests-clean
+
+include tests/flatpak/flatpak.mk
