@@ -72,3 +72,5 @@ check-kernels: all test-programs
 	tests/kernels/run
 
 .PHONY: check-kernels
+
+include tests/flatpak/flatpak.mk

@@ -1,0 +1,21 @@
+# Flatpak's own installed tests with foil as Flatpak's bwrap (tests/flatpak/run).
+# Needs root and: apt-get install flatpak flatpak-tests gnome-desktop-testing
+# Not part of `make check`: the full run takes 20-30 minutes per mode.
+#   make check-flatpak         every test, setuid-root foil then plain foil
+#   make check-flatpak-quick   the tests that use the helper most, both modes
+#   make check-flatpak-bwrap   every test with Debian's bwrap, the reference
+# FOIL=, BWRAP=, FLATPAK_TESTS_KEEP=DIR etc. are passed on to the script.
+
+FLATPAK_QUICK_TESTS := testlibrary test-seccomp.sh 'test-run@user,nodeltas.wrap'
+
+# Both modes run even when the first one fails.
+check-flatpak: foil
+	@rc=0; for m in setuid userns; do tests/flatpak/run $$m || rc=1; done; exit $$rc
+
+check-flatpak-quick: foil
+	@rc=0; for m in setuid userns; do tests/flatpak/run $$m $(FLATPAK_QUICK_TESTS) || rc=1; done; exit $$rc
+
+check-flatpak-bwrap:
+	tests/flatpak/run bwrap
+
+.PHONY: check-flatpak check-flatpak-quick check-flatpak-bwrap
