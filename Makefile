@@ -12,8 +12,12 @@ WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
-BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
+HARDEN_CFLAGS  ?= -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+# -U first: some compilers (Ubuntu's gcc) predefine _FORTIFY_SOURCE.
+FORTIFY_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CFLAGS) $(CPPFLAGS)),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(FORTIFY_CPPFLAGS)
+BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
 FOIL_SRCS := sandbox.c bind-mount.c utils.c privileged.c
@@ -21,10 +25,17 @@ FOIL_HDRS := foil.h bind-mount.h utils.h privileged.h
 
 all: foil seccomp-compile
 
-# foil is linked statically (libc only): no dynamic loader work on every
-# start, which is a fifth of a sandbox's start-up time (bench/RESULTS.md).
+# foil is linked statically (libc only) by default: no dynamic loader work on
+# every start, which is a fifth of a sandbox's start-up time (bench/RESULTS.md).
+# STATIC=0 links it like any other program (a distribution may prefer that, so
+# that a libc update reaches foil too).
 # Sanitizer builds: make FOIL_LDFLAGS= CFLAGS="-g -fsanitize=address,undefined"
-FOIL_LDFLAGS ?= -static-pie -Wl,-z,relro,-z,now
+STATIC ?= 1
+ifeq ($(STATIC),0)
+FOIL_LDFLAGS ?= $(HARDEN_LDFLAGS)
+else
+FOIL_LDFLAGS ?= -static-pie $(filter-out -pie,$(HARDEN_LDFLAGS))
+endif
 
 foil: $(FOIL_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(FOIL_SRCS) $(FOIL_LDFLAGS) $(LDFLAGS)
