@@ -49,10 +49,24 @@ include tests/tests.mk
 # --- shell completions ------------------------------------------------------
 include completions/completions.mk
 
+# foil is installed setuid root only on request: a package usually sets the
+# mode itself (dpkg-statoverride, %attr), and without it foil runs wherever
+# unprivileged user namespaces are allowed.
+# The check is made before anything is built or installed.
+INSTALL_SETUID ?= 0
+ifeq ($(INSTALL_SETUID)$(filter install,$(MAKECMDGOALS)),1install)
+ifneq ($(shell id -u),0)
+$(error make install INSTALL_SETUID=1 must run as root, to install foil setuid root (without INSTALL_SETUID=1 foil is installed mode 0755))
+endif
+endif
+
 install: all install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil || \
-	  { echo "make install: could not install foil setuid root (run as root)" >&2; exit 1; }
+ifeq ($(INSTALL_SETUID),1)
+	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil
+else
+	install -m 0755 foil $(DESTDIR)$(BINDIR)/foil
+endif
 	install -m 0755 seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 
