@@ -9,8 +9,13 @@
 # The differential tests run the same arguments through a reference bwrap
 # (BWRAP, default /usr/bin/bwrap); without one they print SKIP.
 
-CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+# The Check library, for every test program that uses it (seccomp-compile's
+# too). Expanded only when such a program is built, so that building foil
+# does not need it; without it, that build stops with one sentence.
+CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),,$(error \
+  the tests need the Check library, found through pkg-config: apt-get install check pkg-config))$(shell \
+  $(PKG_CONFIG) --cflags check)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
 INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
