@@ -1,6 +1,28 @@
 # foil: a setuid / user-namespace sandbox helper, and seccomp-compile.
-# `make` builds both programs, `make check` runs every test (as root it also
-# runs the unprivileged integration tests through a throw-away user).
+#
+#   make                  builds both programs
+#   make install          installs them (foil mode 0755); PREFIX, DESTDIR
+#   make install INSTALL_SETUID=1
+#                         installs foil setuid root (mode 4755, must run as root)
+#   make check            runs every test that needs no root; as root, also the
+#                         three-mode integration run (as `make check-root`)
+#   make check-root       the three-mode integration run alone (root only): a
+#                         throw-away user with a setuid-root copy of foil, the
+#                         same user with user namespaces, and root
+#   make check FOIL_TEST_UNPRIVILEGED_ONLY=1
+#                         as root too, only the tests that need no root: no
+#                         user is created, nothing mounted, no setuid copy made
+#                         (for a package build chroot)
+#
+# Knobs (all optional; CC, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG are honoured):
+#   WERROR=1              warnings are errors (CI builds this way)
+#   STATIC=0              link foil dynamically (default 1: static-pie, see
+#                         FOIL_LDFLAGS below); FOIL_LDFLAGS=... replaces its
+#                         link flags altogether
+#   HARDEN_CFLAGS=...     default -fstack-protector-strong -fPIE
+#   HARDEN_LDFLAGS=...    default -pie -Wl,-z,relro,-z,now
+#   -D_FORTIFY_SOURCE=2 is added only when CFLAGS and CPPFLAGS do not mention
+#   _FORTIFY_SOURCE, so a distribution's own level (e.g. 3) is used as it is.
 
 CC       ?= cc
 PREFIX   ?= /usr/local

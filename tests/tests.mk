@@ -5,6 +5,10 @@
 # As root the integration suite runs three times (a throw-away user with a
 # setuid-root copy of foil, the same user with plain foil, root); as
 # another user it runs in user-namespace mode only and says what it skipped.
+# `make check-root` is that three-mode run alone, and refuses to start
+# without root. FOIL_TEST_UNPRIVILEGED_ONLY=1 makes `make check` as root skip
+# the integration suite (it would create a user, mount a tmpfs and make
+# setuid copies): what a package build chroot can run.
 # FOIL=/path/to/binary tests another bwrap-compatible binary.
 # The differential tests run the same arguments through a reference bwrap
 # (BWRAP, default /usr/bin/bwrap); without one they print SKIP.
@@ -52,6 +56,14 @@ test-programs: $(TEST_PROGRAMS)
 
 check: all check-seccomp test-programs check-completions
 	tests/check_unit
+	@if [ "$$(id -u)" = 0 ] && [ "$(FOIL_TEST_UNPRIVILEGED_ONLY)" = 1 ]; then \
+	  echo "SKIP integration suite: FOIL_TEST_UNPRIVILEGED_ONLY=1 as root (its modes need a throw-away user, mounts and setuid copies: make check-root; or make check as another user for the user-namespace mode)"; \
+	else echo tests/run-integration.sh; tests/run-integration.sh; fi
+
+# The three-mode integration run alone (root only); FOIL_TEST_MODES and
+# FOIL_TEST_ONLY narrow it (tests/run-integration.sh).
+check-root: foil test-programs
+	@[ "$$(id -u)" = 0 ] || { echo "make check-root: the three-mode integration run needs root (as another user, make check runs the user-namespace mode)" >&2; exit 1; }
 	tests/run-integration.sh
 
 # The integration suite alone, against any binary:
@@ -62,7 +74,7 @@ check-integration: test-programs
 tests-clean:
 	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
 
-.PHONY: check check-integration test-programs tests-clean
+.PHONY: check check-root check-integration test-programs tests-clean
 
 # The kernel matrix: Debian's 6.1 and 6.12 kernels under qemu, each running
 # the integration suite in its three modes and the VM-only scenarios (see
