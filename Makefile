@@ -1,6 +1,28 @@
 # foil: a setuid / user-namespace sandbox helper, and seccomp-compile.
-# `make` builds both programs, `make check` runs every test (as root it also
-# runs the unprivileged integration tests through a throw-away user).
+#
+#   make                  builds both programs
+#   make install          installs them (foil mode 0755); PREFIX, DESTDIR
+#   make install INSTALL_SETUID=1
+#                         installs foil setuid root (mode 4755, must run as root)
+#   make check            runs every test that needs no root; as root, also the
+#                         three-mode integration run (as `make check-root`)
+#   make check-root       the three-mode integration run alone (root only): a
+#                         throw-away user with a setuid-root copy of foil, the
+#                         same user with user namespaces, and root
+#   make check FOIL_TEST_UNPRIVILEGED_ONLY=1
+#                         as root too, only the tests that need no root: no
+#                         user is created, nothing mounted, no setuid copy made
+#                         (for a package build chroot)
+#
+# Knobs (all optional; CC, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG are honoured):
+#   WERROR=1              warnings are errors (CI builds this way)
+#   STATIC=0              link foil dynamically (default 1: static-pie, see
+#                         FOIL_LDFLAGS below); FOIL_LDFLAGS=... replaces its
+#                         link flags altogether
+#   HARDEN_CFLAGS=...     default -fstack-protector-strong -fPIE
+#   HARDEN_LDFLAGS=...    default -pie -Wl,-z,relro,-z,now
+#   -D_FORTIFY_SOURCE=2 is added only when CFLAGS and CPPFLAGS do not mention
+#   _FORTIFY_SOURCE, so a distribution's own level (e.g. 3) is used as it is.
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -12,8 +34,12 @@ WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
-BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
+HARDEN_CFLAGS  ?= -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+# -U first: some compilers (Ubuntu's gcc) predefine _FORTIFY_SOURCE.
+FORTIFY_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CFLAGS) $(CPPFLAGS)),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(FORTIFY_CPPFLAGS)
+BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
 FOIL_SRCS := sandbox.c bind-mount.c utils.c privileged.c
@@ -21,10 +47,17 @@ FOIL_HDRS := foil.h bind-mount.h utils.h privileged.h
 
 all: foil seccomp-compile
 
-# foil is linked statically (libc only): no dynamic loader work on every
-# start, which is a fifth of a sandbox's start-up time (bench/RESULTS.md).
+# foil is linked statically (libc only) by default: no dynamic loader work on
+# every start, which is a fifth of a sandbox's start-up time (bench/RESULTS.md).
+# STATIC=0 links it like any other program (a distribution may prefer that, so
+# that a libc update reaches foil too).
 # Sanitizer builds: make FOIL_LDFLAGS= CFLAGS="-g -fsanitize=address,undefined"
-FOIL_LDFLAGS ?= -static-pie -Wl,-z,relro,-z,now
+STATIC ?= 1
+ifeq ($(STATIC),0)
+FOIL_LDFLAGS ?= $(HARDEN_LDFLAGS)
+else
+FOIL_LDFLAGS ?= -static-pie $(filter-out -pie,$(HARDEN_LDFLAGS))
+endif
 
 foil: $(FOIL_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(FOIL_SRCS) $(FOIL_LDFLAGS) $(LDFLAGS)
@@ -38,10 +71,24 @@ include tests/tests.mk
 # --- shell completions ------------------------------------------------------
 include completions/completions.mk
 
+# foil is installed setuid root only on request: a package usually sets the
+# mode itself (dpkg-statoverride, %attr), and without it foil runs wherever
+# unprivileged user namespaces are allowed.
+# The check is made before anything is built or installed.
+INSTALL_SETUID ?= 0
+ifeq ($(INSTALL_SETUID)$(filter install,$(MAKECMDGOALS)),1install)
+ifneq ($(shell id -u),0)
+$(error make install INSTALL_SETUID=1 must run as root, to install foil setuid root (without INSTALL_SETUID=1 foil is installed mode 0755))
+endif
+endif
+
 install: all install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil || \
-	  { echo "make install: could not install foil setuid root (run as root)" >&2; exit 1; }
+ifeq ($(INSTALL_SETUID),1)
+	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil
+else
+	install -m 0755 foil $(DESTDIR)$(BINDIR)/foil
+endif
 	install -m 0755 seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 

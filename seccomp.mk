@@ -16,9 +16,6 @@ seccomp-compile: $(SECCOMP_SRCS) $(SECCOMP_HDRS) seccomp.mk
 # --- tests (Check) ----------------------------------------------------------
 # check_seccomp runs the real seccomp-compile binary and, for the end-to-end
 # test, the sandbox named by $FOIL (default: the foil built here).
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
-CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
-
 tests/check_seccomp: tests/check_seccomp.c seccomp.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
 	  tests/check_seccomp.c $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)

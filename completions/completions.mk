@@ -1,9 +1,8 @@
-# Shell completions, included by the top Makefile.
+# Shell completions, included by the top Makefile (which defines PREFIX
+# and DESTDIR).
 #   make install-completions    installs the bash and zsh completions
 #   make check-completions      tests them (zsh parts are skipped without zsh)
 
-PREFIX          ?= /usr/local
-DESTDIR         ?=
 BASHCOMPDIR     ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR      ?= $(PREFIX)/share/zsh/vendor-completions
 

@@ -1,16 +1,25 @@
 # Test build rules, included by the top Makefile.
 #
 # `make check` builds everything, runs the seccomp-compile checks, foil's
-# unit tests (if tests/check_unit.c exists) and the integration suite.
+# unit tests and the integration suite.
 # As root the integration suite runs three times (a throw-away user with a
 # setuid-root copy of foil, the same user with plain foil, root); as
 # another user it runs in user-namespace mode only and says what it skipped.
+# `make check-root` is that three-mode run alone, and refuses to start
+# without root. FOIL_TEST_UNPRIVILEGED_ONLY=1 makes `make check` as root skip
+# the integration suite (it would create a user, mount a tmpfs and make
+# setuid copies): what a package build chroot can run.
 # FOIL=/path/to/binary tests another bwrap-compatible binary.
 # The differential tests run the same arguments through a reference bwrap
 # (BWRAP, default /usr/bin/bwrap); without one they print SKIP.
 
-CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+# The Check library, for every test program that uses it (seccomp-compile's
+# too). Expanded only when such a program is built, so that building foil
+# does not need it; without it, that build stops with one sentence.
+CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),,$(error \
+  the tests need the Check library, found through pkg-config: apt-get install check pkg-config))$(shell \
+  $(PKG_CONFIG) --cflags check)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
 INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
@@ -19,16 +28,14 @@ TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).
 UNIT_SRCS := sandbox.c bind-mount.c utils.c privileged.c
-ifneq ($(wildcard tests/check_unit.c),)
 TEST_PROGRAMS += tests/check_unit
-endif
 
 tests/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
-	$(CC) $(TEST_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(INTEGRATION_SRCS) $(CHECK_LIBS)
+	$(CC) $(TEST_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(INTEGRATION_SRCS) $(LDFLAGS) $(CHECK_LIBS)
 
 # Static, so a sandbox needs nothing but this one file bound in.
 tests/foil-probe: tests/probe.c
-	$(CC) $(TEST_CFLAGS) $(CFLAGS) -static -o $@ $<
+	$(CC) $(TEST_CFLAGS) $(CFLAGS) $(CPPFLAGS) -static -o $@ $< $(LDFLAGS)
 
 # sandbox.c is compiled with its main() renamed, so the tests can call its
 # parser; the other sources are linked as they are. The unit tests run under
@@ -47,12 +54,16 @@ tests/check_unit: tests/text-check.h
 
 test-programs: $(TEST_PROGRAMS)
 
-# check-seccomp is defined (with its recipe) in seccomp.mk; this recipe-less
-# rule only makes sure the name exists if it is not.
-check-seccomp:
-
 check: all check-seccomp test-programs check-completions
-	@if [ -x tests/check_unit ]; then tests/check_unit; else echo "SKIP unit tests: tests/check_unit.c not present"; fi
+	tests/check_unit
+	@if [ "$$(id -u)" = 0 ] && [ "$(FOIL_TEST_UNPRIVILEGED_ONLY)" = 1 ]; then \
+	  echo "SKIP integration suite: FOIL_TEST_UNPRIVILEGED_ONLY=1 as root (its modes need a throw-away user, mounts and setuid copies: make check-root; or make check as another user for the user-namespace mode)"; \
+	else echo tests/run-integration.sh; tests/run-integration.sh; fi
+
+# The three-mode integration run alone (root only); FOIL_TEST_MODES and
+# FOIL_TEST_ONLY narrow it (tests/run-integration.sh).
+check-root: foil test-programs
+	@[ "$$(id -u)" = 0 ] || { echo "make check-root: the three-mode integration run needs root (as another user, make check runs the user-namespace mode)" >&2; exit 1; }
 	tests/run-integration.sh
 
 # The integration suite alone, against any binary:
@@ -63,7 +74,7 @@ check-integration: test-programs
 tests-clean:
 	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
 
-.PHONY: check check-seccomp check-integration test-programs tests-clean
+.PHONY: check check-root check-integration test-programs tests-clean
 
 # The kernel matrix: Debian's 6.1 and 6.12 kernels under qemu, each running
 # the integration suite in its three modes and the VM-only scenarios (see
