@@ -30,7 +30,7 @@ foil: $(FOIL_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(FOIL_SRCS) $(FOIL_LDFLAGS) $(LDFLAGS)
 
 # --- seccomp-compile (links libseccomp and json-c) -------------------------
-include seccomp.mk
+include seccomp-compile/build.mk
 
 # --- tests ------------------------------------------------------------------
 include tests/tests.mk
@@ -42,7 +42,7 @@ install: all install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 4755 -o root -g root foil $(DESTDIR)$(BINDIR)/foil || \
 	  { echo "make install: could not install foil setuid root (run as root)" >&2; exit 1; }
-	install -m 0755 seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
+	install -m 0755 seccomp-compile/seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 
 uninstall: uninstall-completions

@@ -4,7 +4,7 @@
  * forked child with no_new_privs, and probed with raw system calls; a call
  * counts as allowed when it ends exactly as it does without the filter.
  * Run from tests/ (make check-seccomp does).  Environment:
- *   SECCOMP_COMPILE  the compiler (default ../seccomp-compile)
+ *   SECCOMP_COMPILE  the compiler (default ../seccomp-compile/seccomp-compile)
  *   FOIL             the sandbox for the end-to-end test (default ../foil)
  */
 #include <check.h>
@@ -53,7 +53,7 @@ static const char *compiler(void)
 {
 	const char *c = getenv("SECCOMP_COMPILE");
 
-	return c && *c ? c : "../seccomp-compile";
+	return c && *c ? c : "../seccomp-compile/seccomp-compile";
 }
 
 struct run {

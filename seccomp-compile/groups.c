@@ -1,10 +1,10 @@
-/* seccomp-groups.c: the system-call groups of systemd 252 (the version in
+/* groups.c: the system-call groups of systemd 252 (the version in
  * Debian 12), as data.  Membership was taken from `systemd-analyze
  * syscall-filter` of systemd 252.39 and is pinned here on purpose: systemd
  * changes group contents between releases, and a policy must mean the same
  * thing on every build host.  Names starting with '@' refer to other groups.
  * Update all groups together and change seccomp_groups_version with them. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <string.h>
 

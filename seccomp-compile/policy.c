@@ -1,7 +1,7 @@
-/* seccomp-policy.c: parser of the line-based policy format (documented in
+/* policy.c: parser of the line-based policy format (documented in
  * seccomp-compile(1)).  It only records what the policy says; deciding which
- * rule wins and producing BPF is seccomp-build.c's job. */
-#include "seccomp-compile.h"
+ * rule wins and producing BPF is build.c's job. */
+#include "sc.h"
 
 #include <ctype.h>
 #include <errno.h>

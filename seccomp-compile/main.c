@@ -1,6 +1,6 @@
-/* seccomp-compile.c: command line, input detection and output of
+/* main.c: command line, input detection and output of
  * seccomp-compile.  See seccomp-compile(1). */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* seccomp-build.c: turns a parsed line-format policy into one BPF program.
+/* build.c: turns a parsed line-format policy into one BPF program.
  *
  * libseccomp keeps one action per system call and lets an unconditional
  * rule silently swallow conditional ones (allow clone + deny clone with
@@ -15,7 +15,7 @@
  * the layers are concatenated in front of the main filter and every
  * "return sentinel" becomes a jump to the start of the next layer.  The
  * result is still one program of the kind seccomp_export_bpf() writes. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-/* seccomp-compile.h: shared types of seccomp-compile, a compiler from
+/* sc.h: shared types of seccomp-compile, a compiler from
  * readable system-call policies to the raw classic-BPF programs that
  * `foil --seccomp FD` (and bwrap) load. */
-#ifndef SECCOMP_COMPILE_H
-#define SECCOMP_COMPILE_H
+#ifndef SC_H
+#define SC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,7 +79,7 @@ struct sc_options {
 	int explain_fd;         /* >= 0: write libseccomp's PFC listing here */
 };
 
-/* seccomp-policy.c: the line format. */
+/* policy.c: the line format. */
 void sc_policy_init(struct sc_policy *p);
 void sc_policy_free(struct sc_policy *p);
 int sc_policy_parse_file(struct sc_policy *p, const char *path);
@@ -89,7 +89,7 @@ char *sc_read_file(const char *path, size_t *len);
 int sc_parse_action(const char *word, const char *arg, uint32_t *action,
 		    bool *used_arg);
 
-/* seccomp-build.c: policy -> BPF. */
+/* build.c: policy -> BPF. */
 int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
 		    struct sc_prog *out);
 scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
@@ -102,19 +102,19 @@ int sc_default_arches(uint32_t *arches, unsigned *n);
 int sc_resolve_arch(const char *name, uint32_t *token);
 int sc_action_rank(uint32_t action);
 
-/* seccomp-check.c: validate a raw program like the kernel would. */
+/* check.c: validate a raw program like the kernel would. */
 int sc_validate(const struct sock_filter *insns, size_t len, char *why,
 		size_t whylen);
 
-/* seccomp-json.c: OCI runtime-spec / Docker JSON profiles. */
+/* json.c: OCI runtime-spec / Docker JSON profiles. */
 int sc_build_json(const char *name, const char *text,
 		  const struct sc_options *o, struct sc_prog *out);
 
-/* seccomp-consts.c: named constants usable as argument values. */
+/* consts.c: named constants usable as argument values. */
 bool sc_const_lookup(const char *name, uint64_t *value);
 bool sc_errno_lookup(const char *name, int *value);
 
-/* seccomp-groups.c: systemd's @groups. */
+/* groups.c: systemd's @groups. */
 struct seccomp_group {
 	const char *name, *about, *members;
 };
@@ -122,7 +122,7 @@ extern const char seccomp_groups_version[];
 const struct seccomp_group *seccomp_group_find(const char *name);
 const struct seccomp_group *seccomp_group_at(size_t i);
 
-/* seccomp-presets.c: built-in policies. */
+/* presets.c: built-in policies. */
 struct seccomp_preset {
 	const char *name, *about, *text;
 };

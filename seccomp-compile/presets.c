@@ -1,8 +1,8 @@
-/* seccomp-presets.c: the built-in policies, written in the line format of
+/* presets.c: the built-in policies, written in the line format of
  * seccomp-compile(1).  `seccomp-compile --preset NAME` compiles one; a
  * policy can pull one in with `preset NAME`.  System call names here that
  * the installed libseccomp does not know are skipped silently. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <string.h>
 

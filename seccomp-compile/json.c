@@ -1,4 +1,4 @@
-/* seccomp-json.c: OCI runtime-spec seccomp profiles, with Docker's
+/* json.c: OCI runtime-spec seccomp profiles, with Docker's
  * extensions (archMap, includes/excludes, legacy `name`), compiled with the
  * meaning runc and crun give them:
  *   - rules are handed to libseccomp in file order, one filter;
@@ -17,7 +17,7 @@
  * packages, and it keeps 64-bit unsigned integers exact, which seccomp
  * argument values need.  A hand-written parser would be one more thing to
  * get wrong in front of untrusted input. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <ctype.h>
 #include <errno.h>
