@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 /* Never produced by a policy (the line format has no `trace` action). */
 #define SC_SENTINEL SCMP_ACT_TRACE(0x5ccf)
@@ -42,31 +40,8 @@ struct resolved {
 	uint32_t main_default;
 };
 
-int sc_resolve_arch(const char *name, uint32_t *token)
-{
-	*token = strcmp(name, "native") == 0 ? seccomp_arch_native()
-					     : seccomp_arch_resolve_name(name);
-	return *token ? 0 : -1;
-}
-
-/* The native ABI plus the 32-bit one its kernel runs too (x86 on x86_64,
- * arm on aarch64).  x32 is deliberately absent: its calls hit libseccomp's
- * bad-arch check and kill the process. */
-int sc_default_arches(uint32_t *arches, unsigned *n)
-{
-	uint32_t native = seccomp_arch_native();
-
-	*n = 0;
-	arches[(*n)++] = native;
-	if (native == SCMP_ARCH_X86_64)
-		arches[(*n)++] = SCMP_ARCH_X86;
-	else if (native == SCMP_ARCH_AARCH64)
-		arches[(*n)++] = SCMP_ARCH_ARM;
-	return 0;
-}
-
 /* Higher is stricter, following the kernel's precedence of actions. */
-int sc_action_rank(uint32_t action)
+static int action_rank(uint32_t action)
 {
 	switch (action & 0xffff0000u) {
 	case SCMP_ACT_KILL_PROCESS: return 7;
@@ -78,111 +53,6 @@ int sc_action_rank(uint32_t action)
 	case SCMP_ACT_LOG: return 1;
 	default: return 0;                          /* ALLOW */
 	}
-}
-
-static int set_attrs(scmp_filter_ctx ctx, const struct sc_options *o)
-{
-	/* Killing only the thread would leave a half-working process behind. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, o->optimize))
-		return -1;
-	return 0;
-}
-
-static int add_arches(scmp_filter_ctx ctx, const uint32_t *arches, unsigned n)
-{
-	uint32_t native = seccomp_arch_native();
-	bool keep_native = false;
-
-	for (unsigned i = 0; i < n; i++) {
-		int r;
-
-		if (arches[i] == native) {
-			keep_native = true;
-			continue;
-		}
-		r = seccomp_arch_add(ctx, arches[i]);
-		if (r < 0 && r != -EEXIST)
-			return r;
-	}
-	return keep_native ? 0 : seccomp_arch_remove(ctx, native);
-}
-
-/* A context with all architectures added before any rule: libseccomp does
- * not copy existing rules to an architecture added later. */
-scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
-			   const struct sc_options *o)
-{
-	scmp_filter_ctx ctx;
-
-	/* A fixed API level keeps the output independent of the build host's
-	 * kernel: level 3 has KILL_PROCESS and LOG. */
-	seccomp_api_set(3);
-	ctx = seccomp_init(def);
-	if (!ctx) {
-		sc_error("libseccomp cannot create a filter with this default "
-			 "action");
-		return NULL;
-	}
-	if (set_attrs(ctx, o) < 0 || add_arches(ctx, arches, n) < 0) {
-		sc_error("libseccomp refused the architecture list");
-		seccomp_release(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
-int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
-		  struct sc_prog *out)
-{
-	int fd = memfd_create("seccomp-compile", MFD_CLOEXEC), r;
-	off_t size;
-
-	memset(out, 0, sizeof(*out));
-	if (fd < 0) {
-		sc_error("memfd_create: %s", strerror(errno));
-		return -1;
-	}
-	r = seccomp_export_bpf(ctx, fd);
-	size = lseek(fd, 0, SEEK_END);
-	if (r < 0 || size <= 0 || size % sizeof(struct sock_filter) ||
-	    lseek(fd, 0, SEEK_SET) != 0) {
-		sc_error("libseccomp could not export the program: %s",
-			 strerror(r < 0 ? -r : EIO));
-		close(fd);
-		return -1;
-	}
-	out->len = (size_t)size / sizeof(struct sock_filter);
-	out->insns = sc_xmalloc((size_t)size);
-	if (read(fd, out->insns, (size_t)size) != size) {
-		sc_error("reading the exported program back failed");
-		close(fd);
-		sc_prog_free(out);
-		return -1;
-	}
-	close(fd);
-	if (o && o->explain_fd >= 0) {
-		fflush(stdout);
-		seccomp_export_pfc(ctx, o->explain_fd);
-	}
-	return 0;
-}
-
-int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src)
-{
-	dst->insns = sc_xrealloc(dst->insns, (dst->len + src->len) *
-				 sizeof(struct sock_filter));
-	memcpy(dst->insns + dst->len, src->insns,
-	       src->len * sizeof(struct sock_filter));
-	dst->len += src->len;
-	return 0;
-}
-
-void sc_prog_free(struct sc_prog *p)
-{
-	free(p->insns);
-	p->insns = NULL;
-	p->len = 0;
 }
 
 static void report_rule_error(const struct sc_rule *r, int err)
@@ -477,8 +347,8 @@ static size_t layer_actions(const struct sc_policy *p,
 			acts[n++] = p->rules[i].action;
 	}
 	for (size_t i = 1; i < n; i++)      /* stable insertion sort */
-		for (size_t j = i; j > 0 && sc_action_rank(acts[j]) >
-					    sc_action_rank(acts[j - 1]); j--) {
+		for (size_t j = i; j > 0 && action_rank(acts[j]) >
+					    action_rank(acts[j - 1]); j--) {
 			uint32_t t = acts[j];
 
 			acts[j] = acts[j - 1];

@@ -1,8 +1,8 @@
 # seccomp-compile: the policy compiler (links libseccomp and json-c).
 # Included by the top Makefile, which defines CC, BASE_CFLAGS, CFLAGS, ...
 
-SECCOMP_SRCS := $(addprefix seccomp-compile/,main.c policy.c build.c \
-	json.c check.c consts.c groups.c presets.c)
+SECCOMP_SRCS := $(addprefix seccomp-compile/,main.c diag.c policy.c json.c \
+	consts.c groups.c presets.c arch.c build.c emit.c check.c)
 SECCOMP_HDRS := seccomp-compile/sc.h
 SECCOMP_PKGS := libseccomp json-c
 SECCOMP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SECCOMP_PKGS))

@@ -16,7 +16,14 @@
  * C-only, long maintained, already a dependency of many base-system
  * packages, and it keeps 64-bit unsigned integers exact, which seccomp
  * argument values need.  A hand-written parser would be one more thing to
- * get wrong in front of untrusted input. */
+ * get wrong in front of untrusted input.
+ *
+ * This front end does not go through struct sc_policy and build.c, on
+ * purpose: build.c makes the most specific rule win, while runc and crun
+ * give libseccomp the rules as they come, and a profile written for them
+ * must mean here what it means there.  So the rules go straight into a
+ * libseccomp context made and exported by emit.c, the one thing the two
+ * paths share. */
 #include "sc.h"
 
 #include <ctype.h>

@@ -8,7 +8,6 @@
 #include <libgen.h>
 #include <linux/seccomp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +16,6 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-const char *sc_progname = "seccomp-compile";
-
-static void sc_report(const char *kind, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: %s", sc_progname, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void sc_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_report("", fmt, ap);
-	va_end(ap);
-}
-
-void sc_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_report("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void *sc_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		sc_error("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
-void *sc_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		sc_error("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
-char *sc_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(sc_xmalloc(n), s, n);
-}
 
 enum input_format { FMT_AUTO, FMT_LINE, FMT_JSON };
 

@@ -13,7 +13,6 @@
 
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_TOKENS 256
-#define MAX_POLICY_BYTES (4u << 20)
 
 enum tok_kind { T_WORD, T_OP };
 
@@ -187,8 +186,8 @@ static int parse_errno(const char *s, int *e)
 /* Returns 1 when `word` is an action keyword, 0 if not, -1 on a bad errno.
  * `arg` is the following word (for `errno X`); *used_arg says if it was
  * consumed. */
-int sc_parse_action(const char *word, const char *arg, uint32_t *action,
-		    bool *used_arg)
+static int parse_action(const char *word, const char *arg, uint32_t *action,
+			bool *used_arg)
 {
 	int e;
 
@@ -234,7 +233,7 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	word = tok_str(w);
 	if (a && a->kind == T_WORD)
 		arg = tok_str(a);
-	r = sc_parse_action(word, arg, action, &used);
+	r = parse_action(word, arg, action, &used);
 	if (r == 0)
 		perr(c, w->col, "unknown action '%s' (expected allow, errno NAME, "
 		     "kill, kill-thread, trap or log)", word);
@@ -735,51 +734,6 @@ int sc_policy_parse_text(struct sc_policy *p, const char *name,
 			 const char *text, bool builtin)
 {
 	return parse_text_in(p, name, NULL, text, builtin);
-}
-
-static char *read_all(FILE *f, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = sc_xmalloc(cap);
-
-	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (got == 0)
-			break;
-		if (n > MAX_POLICY_BYTES) {
-			free(buf);
-			errno = EFBIG;
-			return NULL;
-		}
-		if (cap - n - 1 == 0)
-			buf = sc_xrealloc(buf, cap *= 2);
-	}
-	if (ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/* Reads a whole file ("-" = stdin) into memory.  NULL + errno on error. */
-char *sc_read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-	char *text;
-	int saved;
-
-	if (!f)
-		return NULL;
-	text = read_all(f, len);
-	saved = errno;
-	if (f != stdin)
-		fclose(f);
-	errno = saved;
-	return text;
 }
 
 /* Returns -2 if the file cannot be read (errno set), -1 on a policy error. */

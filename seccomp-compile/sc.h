@@ -1,6 +1,24 @@
-/* sc.h: shared types of seccomp-compile, a compiler from
- * readable system-call policies to the raw classic-BPF programs that
- * `foil --seccomp FD` (and bwrap) load. */
+/* sc.h: the internal header of seccomp-compile, a compiler from readable
+ * system-call policies to the raw classic-BPF programs that
+ * `foil --seccomp FD` (and bwrap) load.
+ *
+ * The files depend on each other in one direction only; each uses just the
+ * files listed after it, never one above it:
+ *
+ *   main.c      driver: options, input detection, output, --check, listings
+ *   policy.c    front end: line format -> struct sc_policy (the IR)
+ *   json.c      front end: OCI/Docker JSON -> libseccomp, bypassing the IR
+ *   build.c     back end: struct sc_policy -> one layered program
+ *   emit.c      libseccomp context in, raw BPF out
+ *   check.c     validator of raw programs
+ *   arch.c      architecture names and the default set
+ *   consts.c groups.c presets.c   data tables
+ *   diag.c      program name, messages, allocation, reading files
+ *
+ * main -> policy, json, build, check, groups, presets, arch, diag;
+ * policy -> consts, groups, presets, arch, diag; json -> emit, diag;
+ * build -> emit, arch, diag; emit -> diag; check, arch, consts, groups,
+ * presets and diag use none of the others. */
 #ifndef SC_H
 #define SC_H
 
@@ -14,15 +32,6 @@
 #define SC_MAX_INSNS 4096
 #define SC_MAX_ARCHES 8
 #define SC_MAX_ARGS 6
-
-/* Program name as invoked, for error messages. */
-extern const char *sc_progname;
-
-void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void *sc_xmalloc(size_t n);
-void *sc_xrealloc(void *p, size_t n);
-char *sc_xstrdup(const char *s);
 
 /* Where a rule came from, so that errors and warnings can point at it.
  * For JSON input, `path` is the JSON path of the rule instead of a line. */
@@ -79,36 +88,47 @@ struct sc_options {
 	int explain_fd;         /* >= 0: write libseccomp's PFC listing here */
 };
 
+/* diag.c: messages ("PROGNAME: ..." on stderr), allocation that exits
+ * on failure, whole files ("-" = stdin; NULL + errno on error). */
+extern const char *sc_progname;
+void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *sc_xmalloc(size_t n);
+void *sc_xrealloc(void *p, size_t n);
+char *sc_xstrdup(const char *s);
+char *sc_read_file(const char *path, size_t *len);
+
 /* policy.c: the line format. */
 void sc_policy_init(struct sc_policy *p);
 void sc_policy_free(struct sc_policy *p);
 int sc_policy_parse_file(struct sc_policy *p, const char *path);
 int sc_policy_parse_text(struct sc_policy *p, const char *name,
 			 const char *text, bool builtin);
-char *sc_read_file(const char *path, size_t *len);
-int sc_parse_action(const char *word, const char *arg, uint32_t *action,
-		    bool *used_arg);
+
+/* json.c: OCI runtime-spec / Docker JSON profiles. */
+int sc_build_json(const char *name, const char *text,
+		  const struct sc_options *o, struct sc_prog *out);
 
 /* build.c: policy -> BPF. */
 int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
 		    struct sc_prog *out);
+
+/* emit.c: a context with the attributes and architectures every program
+ * gets; its program exported (and, with o->explain_fd, listed). */
 scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
 			   const struct sc_options *o);
 int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
 		  struct sc_prog *out);
 int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src);
 void sc_prog_free(struct sc_prog *p);
-int sc_default_arches(uint32_t *arches, unsigned *n);
-int sc_resolve_arch(const char *name, uint32_t *token);
-int sc_action_rank(uint32_t action);
 
 /* check.c: validate a raw program like the kernel would. */
 int sc_validate(const struct sock_filter *insns, size_t len, char *why,
 		size_t whylen);
 
-/* json.c: OCI runtime-spec / Docker JSON profiles. */
-int sc_build_json(const char *name, const char *text,
-		  const struct sc_options *o, struct sc_prog *out);
+/* arch.c: "native" or a libseccomp name -> token; the default set. */
+int sc_resolve_arch(const char *name, uint32_t *token);
+int sc_default_arches(uint32_t *arches, unsigned *n);
 
 /* consts.c: named constants usable as argument values. */
 bool sc_const_lookup(const char *name, uint64_t *value);
