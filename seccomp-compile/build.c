@@ -55,13 +55,6 @@ static int action_rank(uint32_t action)
 	}
 }
 
-static void report_rule_error(const struct sc_rule *r, int err)
-{
-	fprintf(stderr, "%s: %s:%u:%u: libseccomp rejected the rule for '%s': "
-		"%s\n", sc_progname, r->loc.file, r->loc.line, r->loc.col,
-		r->name, strerror(-err));
-}
-
 static struct sys_entry *find_sys(struct resolved *rs, int nr, size_t *idx)
 {
 	for (size_t i = 0; i < rs->nsys; i++)
@@ -96,15 +89,17 @@ static int resolve_name(const struct sc_rule *r, const struct sc_options *o)
 		return nr;
 	if (r->loc.builtin) {
 		if (o->verbose)
-			sc_warn("%s:%u: '%s' is unknown to this libseccomp; skipped",
-				r->loc.file, r->loc.line, r->name);
+			sc_warn_at(&r->loc, "'%s' is unknown to this libseccomp; "
+				   "skipped", r->name);
 		return __NR_SCMP_ERROR;
 	}
-	fprintf(stderr, "%s: %s:%u:%u: %sunknown system call '%s'%s\n",
-		sc_progname, r->loc.file, r->loc.line, r->loc.col,
-		o->strict ? "" : "warning: ", r->name,
-		o->strict ? " (--strict)" : "; rule skipped");
-	return o->strict ? -2 : __NR_SCMP_ERROR;
+	if (o->strict) {
+		sc_error_at(&r->loc, "unknown system call '%s' (--strict)",
+			    r->name);
+		return -2;
+	}
+	sc_warn_at(&r->loc, "unknown system call '%s'; rule skipped", r->name);
+	return __NR_SCMP_ERROR;
 }
 
 /* Every system call name libseccomp knows for the target architectures.
@@ -155,10 +150,8 @@ static int check_rule_counts(const struct sc_policy *p,
 		if (rs->rule_sys[i] < 0 || rule->ncond == 0 ||
 		    ++count[rs->rule_sys[i]] <= MAX_COND_RULES_PER_CALL)
 			continue;
-		fprintf(stderr, "%s: %s:%u:%u: more than %d conditional rules "
-			"for '%s'\n", sc_progname, rule->loc.file,
-			rule->loc.line, rule->loc.col, MAX_COND_RULES_PER_CALL,
-			rule->name);
+		sc_error_at(&rule->loc, "more than %d conditional rules for "
+			    "'%s'", MAX_COND_RULES_PER_CALL, rule->name);
 		r = -1;
 	}
 	free(count);
@@ -246,7 +239,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 	/* -EFAULT: a call that exists on none of the target architectures. */
 	if (err == 0 || err == -EFAULT)
 		return 0;
-	report_rule_error(r, err);
+	sc_error_at(&r->loc, "libseccomp rejected the rule for '%s': %s",
+		    r->name, strerror(-err));
 	return -1;
 }
 

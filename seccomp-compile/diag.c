@@ -14,9 +14,21 @@
 
 const char *sc_progname = "seccomp-compile";
 
-static void sc_report(const char *kind, const char *fmt, va_list ap)
+/* "PROG: [LOCATION: ][warning: ][JSON-PATH: ]MESSAGE".  LOCATION is
+ * FILE:LINE:COL, or FILE alone when the message is about the whole file
+ * or about a JSON value (then named by its path). */
+void sc_vreport_at(const struct sc_loc *loc, enum sc_level level,
+		   const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", sc_progname, kind);
+	fprintf(stderr, "%s: ", sc_progname);
+	if (loc && loc->line)
+		fprintf(stderr, "%s:%u:%u: ", loc->file, loc->line, loc->col);
+	else if (loc)
+		fprintf(stderr, "%s: ", loc->file);
+	if (level == SC_WARNING)
+		fputs("warning: ", stderr);
+	if (loc && loc->path && loc->path[0])
+		fprintf(stderr, "%s: ", loc->path);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -26,7 +38,7 @@ void sc_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	sc_report("", fmt, ap);
+	sc_vreport_at(NULL, SC_ERROR, fmt, ap);
 	va_end(ap);
 }
 
@@ -35,7 +47,25 @@ void sc_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	sc_report("warning: ", fmt, ap);
+	sc_vreport_at(NULL, SC_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void sc_error_at(const struct sc_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sc_vreport_at(loc, SC_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void sc_warn_at(const struct sc_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sc_vreport_at(loc, SC_WARNING, fmt, ap);
 	va_end(ap);
 }
 

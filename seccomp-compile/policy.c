@@ -38,15 +38,15 @@ struct line_ctx {
 static void perr(const struct line_ctx *c, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error at column `col` of the current line. */
 static void perr(const struct line_ctx *c, unsigned col, const char *fmt, ...)
 {
+	struct sc_loc loc = { .file = c->file, .line = c->line, .col = col };
 	va_list ap;
 
-	fprintf(stderr, "%s: %s:%u:%u: ", sc_progname, c->file, c->line, col);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sc_vreport_at(&loc, SC_ERROR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static bool tok_is(const struct token *t, const char *s)
@@ -746,8 +746,8 @@ int sc_policy_parse_file(struct sc_policy *p, const char *path)
 	if (!text)
 		return -2;
 	if (memchr(text, '\0', len)) {
-		fprintf(stderr, "%s: %s: policy contains a NUL byte (binary "
-			"file?)\n", sc_progname, path);
+		sc_error_at(&(struct sc_loc){ .file = path }, "policy contains "
+			    "a NUL byte (binary file?)");
 		free(text);
 		return -1;
 	}

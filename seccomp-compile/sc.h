@@ -22,6 +22,7 @@
 #ifndef SC_H
 #define SC_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,11 +34,13 @@
 #define SC_MAX_ARCHES 8
 #define SC_MAX_ARGS 6
 
-/* Where a rule came from, so that errors and warnings can point at it.
- * For JSON input, `path` is the JSON path of the rule instead of a line. */
+/* Where a message points: FILE:LINE:COL of a line-format policy (also of
+ * a JSON syntax error), or, with line 0, FILE alone plus, for a JSON
+ * profile, the path of the value in question ("syscalls[3].names[0]"). */
 struct sc_loc {
 	const char *file;
 	unsigned line, col;
+	const char *path;
 	bool builtin;      /* from a preset or a group: unknown names are fine */
 };
 
@@ -88,11 +91,20 @@ struct sc_options {
 	int explain_fd;         /* >= 0: write libseccomp's PFC listing here */
 };
 
-/* diag.c: messages ("PROGNAME: ..." on stderr), allocation that exits
- * on failure, whole files ("-" = stdin; NULL + errno on error). */
+/* diag.c: messages ("PROGNAME: ..." on stderr, located ones pointing at
+ * an sc_loc), allocation that exits on failure, whole files ("-" = stdin;
+ * NULL + errno on error). */
+enum sc_level { SC_ERROR, SC_WARNING };
+
 extern const char *sc_progname;
 void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_error_at(const struct sc_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sc_warn_at(const struct sc_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sc_vreport_at(const struct sc_loc *loc, enum sc_level level,
+		   const char *fmt, va_list ap);
 void *sc_xmalloc(size_t n);
 void *sc_xrealloc(void *p, size_t n);
 char *sc_xstrdup(const char *s);
