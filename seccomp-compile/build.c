@@ -81,25 +81,30 @@ static struct sys_entry *get_sys(struct resolved *rs, int nr, const char *name,
 	return e;
 }
 
-static int resolve_name(const struct sc_rule *r, const struct sc_options *o)
-{
-	int nr = seccomp_syscall_resolve_name(r->name);
+enum name_status { NAME_KNOWN, NAME_SKIPPED, NAME_REFUSED };
 
-	if (nr != __NR_SCMP_ERROR)
-		return nr;
+/* The number of the rule's system call in *nr, or why there is none.  A
+ * name libseccomp does not know is skipped with a warning, or refused
+ * under --strict; in a preset or group it is skipped quietly. */
+static enum name_status resolve_name(const struct sc_rule *r,
+				     const struct sc_options *o, int *nr)
+{
+	*nr = seccomp_syscall_resolve_name(r->name);
+	if (*nr != __NR_SCMP_ERROR)
+		return NAME_KNOWN;
 	if (r->loc.builtin) {
 		if (o->verbose)
 			sc_warn_at(&r->loc, "'%s' is unknown to this libseccomp; "
 				   "skipped", r->name);
-		return __NR_SCMP_ERROR;
+		return NAME_SKIPPED;
 	}
 	if (o->strict) {
 		sc_error_at(&r->loc, "unknown system call '%s' (--strict)",
 			    r->name);
-		return -2;
+		return NAME_REFUSED;
 	}
 	sc_warn_at(&r->loc, "unknown system call '%s'; rule skipped", r->name);
-	return __NR_SCMP_ERROR;
+	return NAME_SKIPPED;
 }
 
 /* Every system call name libseccomp knows for the target architectures.
@@ -170,14 +175,16 @@ static int resolve(const struct sc_policy *p, const uint32_t *arches,
 	rs->main_default = unknown_mode ? p->unknown_action : p->default_action;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sc_rule *r = &p->rules[i];
-		int nr = resolve_name(r, o);
+		enum name_status status;
 		struct sys_entry *e;
 		size_t idx;
+		int nr;
 
 		rs->rule_sys[i] = -1;
-		if (nr == -2)
-			return -1;
-		if (nr == __NR_SCMP_ERROR)
+		status = resolve_name(r, o, &nr);
+		if (status == NAME_REFUSED)
+			return SC_FAILED;
+		if (status == NAME_SKIPPED)
 			continue;
 		e = get_sys(rs, nr, r->name, &idx);
 		rs->rule_sys[i] = (int)idx;
@@ -382,8 +389,8 @@ static int build_all(const struct sc_policy *p, const struct resolved *rs,
 	return r;
 }
 
-int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
-		    struct sc_prog *out)
+enum sc_status sc_build_policy(const struct sc_policy *p,
+			       const struct sc_options *o, struct sc_prog *out)
 {
 	uint32_t arches[SC_MAX_ARCHES];
 	unsigned narches;

@@ -62,8 +62,8 @@ scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
 	return ctx;
 }
 
-int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
-		  struct sc_prog *out)
+enum sc_status sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
+			     struct sc_prog *out)
 {
 	int fd = memfd_create("seccomp-compile", MFD_CLOEXEC), r;
 	off_t size;

@@ -735,8 +735,8 @@ static int compile_rules(struct jctx *j, json_object *root)
 	return 0;
 }
 
-int sc_build_json(const char *name, const char *text,
-		  const struct sc_options *o, struct sc_prog *out)
+enum sc_status sc_build_json(const char *name, const char *text,
+			     const struct sc_options *o, struct sc_prog *out)
 {
 	struct jctx j = { .file = name, .o = o, .goarch = host_goarch(),
 			  .kmajor = o->kernel_major, .kminor = o->kernel_minor };

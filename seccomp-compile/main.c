@@ -258,7 +258,7 @@ static int compile_file_policy(const struct cmdline *c, const char *path,
 
 	sc_policy_init(&p);
 	r = sc_policy_parse_file(&p, path);
-	if (r == -2)
+	if (r == SC_UNREADABLE)
 		sc_error("cannot read '%s': %s", path, strerror(errno));
 	if (r == 0)
 		r = sc_build_policy(&p, &c->opt, prog);

@@ -645,7 +645,7 @@ static int include_file(struct line_ctx *c, const struct token *kw)
 	c->p->depth++;
 	r = sc_policy_parse_file(c->p, path);
 	c->p->depth--;
-	if (r == -2)
+	if (r == SC_UNREADABLE)
 		perr(c, (unsigned)(s - c->raw) + 1, "cannot read '%s': %s", path,
 		     strerror(errno));
 	free(path);
@@ -730,26 +730,26 @@ static int parse_text_in(struct sc_policy *p, const char *name,
 	return r;
 }
 
-int sc_policy_parse_text(struct sc_policy *p, const char *name,
-			 const char *text, bool builtin)
+enum sc_status sc_policy_parse_text(struct sc_policy *p, const char *name,
+				    const char *text, bool builtin)
 {
 	return parse_text_in(p, name, NULL, text, builtin);
 }
 
-/* Returns -2 if the file cannot be read (errno set), -1 on a policy error. */
-int sc_policy_parse_file(struct sc_policy *p, const char *path)
+/* SC_UNREADABLE (errno set, nothing reported) if the file cannot be read. */
+enum sc_status sc_policy_parse_file(struct sc_policy *p, const char *path)
 {
 	size_t len;
 	char *text = sc_read_file(path, &len), *copy, *dir;
 	int r;
 
 	if (!text)
-		return -2;
+		return SC_UNREADABLE;
 	if (memchr(text, '\0', len)) {
 		sc_error_at(&(struct sc_loc){ .file = path }, "policy contains "
 			    "a NUL byte (binary file?)");
 		free(text);
-		return -1;
+		return SC_FAILED;
 	}
 	copy = sc_xstrdup(path);
 	dir = strcmp(path, "-") == 0 ? NULL : dirname(copy);

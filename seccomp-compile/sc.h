@@ -72,6 +72,15 @@ struct sc_policy {
 	unsigned depth;         /* include nesting */
 };
 
+/* What the module functions below return.  Every problem is reported on
+ * stderr where it is found, except SC_UNREADABLE: the caller says which
+ * file could not be read (errno tells why), where it knows the context. */
+enum sc_status {
+	SC_OK = 0,
+	SC_FAILED = -1,
+	SC_UNREADABLE = -2,
+};
+
 /* A compiled program. */
 struct sc_prog {
 	struct sock_filter *insns;
@@ -113,24 +122,24 @@ char *sc_read_file(const char *path, size_t *len);
 /* policy.c: the line format. */
 void sc_policy_init(struct sc_policy *p);
 void sc_policy_free(struct sc_policy *p);
-int sc_policy_parse_file(struct sc_policy *p, const char *path);
-int sc_policy_parse_text(struct sc_policy *p, const char *name,
-			 const char *text, bool builtin);
+enum sc_status sc_policy_parse_file(struct sc_policy *p, const char *path);
+enum sc_status sc_policy_parse_text(struct sc_policy *p, const char *name,
+				    const char *text, bool builtin);
 
 /* json.c: OCI runtime-spec / Docker JSON profiles. */
-int sc_build_json(const char *name, const char *text,
-		  const struct sc_options *o, struct sc_prog *out);
+enum sc_status sc_build_json(const char *name, const char *text,
+			     const struct sc_options *o, struct sc_prog *out);
 
 /* build.c: policy -> BPF. */
-int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
-		    struct sc_prog *out);
+enum sc_status sc_build_policy(const struct sc_policy *p,
+			       const struct sc_options *o, struct sc_prog *out);
 
 /* emit.c: a context with the attributes and architectures every program
  * gets; its program exported (and, with o->explain_fd, listed). */
 scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
 			   const struct sc_options *o);
-int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
-		  struct sc_prog *out);
+enum sc_status sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
+			     struct sc_prog *out);
 int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src);
 void sc_prog_free(struct sc_prog *p);
 
