@@ -145,11 +145,11 @@ static void add_known(struct resolved *rs, const uint32_t *arches, unsigned n,
 static int check_rule_counts(const struct sc_policy *p,
 			     const struct resolved *rs)
 {
-	unsigned *count = sc_xmalloc((rs->nsys + 1) * sizeof(unsigned));
-	int r = 0;
+	sc_autofree unsigned *count = sc_xmalloc((rs->nsys + 1) *
+						  sizeof(unsigned));
 
 	memset(count, 0, (rs->nsys + 1) * sizeof(unsigned));
-	for (size_t i = 0; r == 0 && i < p->nrules; i++) {
+	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sc_rule *rule = &p->rules[i];
 
 		if (rs->rule_sys[i] < 0 || rule->ncond == 0 ||
@@ -157,10 +157,9 @@ static int check_rule_counts(const struct sc_policy *p,
 			continue;
 		sc_error_at(&rule->loc, "more than %d conditional rules for "
 			    "'%s'", MAX_COND_RULES_PER_CALL, rule->name);
-		r = -1;
+		return -1;
 	}
-	free(count);
-	return r;
+	return 0;
 }
 
 static int resolve(const struct sc_policy *p, const uint32_t *arches,
@@ -362,7 +361,8 @@ static int build_all(const struct sc_policy *p, const struct resolved *rs,
 		     const bool *keep, const uint32_t *arches, unsigned narches,
 		     const struct sc_options *o, struct sc_prog *out)
 {
-	uint32_t *acts = sc_xmalloc((p->nrules + 1) * sizeof(uint32_t));
+	sc_autofree uint32_t *acts = sc_xmalloc((p->nrules + 1) *
+						sizeof(uint32_t));
 	size_t nacts = layer_actions(p, rs, keep, acts);
 	struct sc_prog part;
 	int r = 0;
@@ -383,7 +383,6 @@ static int build_all(const struct sc_policy *p, const struct resolved *rs,
 		sc_prog_append(out, &part);
 		sc_prog_free(&part);
 	}
-	free(acts);
 	if (r < 0)
 		sc_prog_free(out);
 	return r;
@@ -395,7 +394,7 @@ enum sc_status sc_build_policy(const struct sc_policy *p,
 	uint32_t arches[SC_MAX_ARCHES];
 	unsigned narches;
 	struct resolved rs;
-	bool *keep;
+	sc_autofree bool *keep = NULL;
 	int r;
 
 	if (o->narches) {
@@ -413,7 +412,6 @@ enum sc_status sc_build_policy(const struct sc_policy *p,
 		plan_layers(p, &rs, keep);
 		r = build_all(p, &rs, keep, arches, narches, o, out);
 	}
-	free(keep);
 	free(rs.sys);
 	free(rs.rule_sys);
 	return r;

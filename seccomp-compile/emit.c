@@ -65,8 +65,9 @@ scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
 enum sc_status sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
 			     struct sc_prog *out)
 {
-	int fd = memfd_create("seccomp-compile", MFD_CLOEXEC), r;
+	sc_autoclose int fd = memfd_create("seccomp-compile", MFD_CLOEXEC);
 	off_t size;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (fd < 0) {
@@ -79,18 +80,15 @@ enum sc_status sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
 	    lseek(fd, 0, SEEK_SET) != 0) {
 		sc_error("libseccomp could not export the program: %s",
 			 strerror(r < 0 ? -r : EIO));
-		close(fd);
 		return -1;
 	}
 	out->len = (size_t)size / sizeof(struct sock_filter);
 	out->insns = sc_xmalloc((size_t)size);
 	if (read(fd, out->insns, (size_t)size) != size) {
 		sc_error("reading the exported program back failed");
-		close(fd);
 		sc_prog_free(out);
 		return -1;
 	}
-	close(fd);
 	if (o && o->explain_fd >= 0) {
 		fflush(stdout);
 		seccomp_export_pfc(ctx, o->explain_fd);

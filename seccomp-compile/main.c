@@ -80,7 +80,8 @@ static const struct option long_opts[] = {
 
 static int parse_arch_list(const char *list, struct sc_options *o)
 {
-	char *copy = sc_xstrdup(list), *save = NULL, *a;
+	sc_autofree char *copy = sc_xstrdup(list);
+	char *save = NULL, *a;
 	int r = 0;
 
 	o->narches = 0;
@@ -106,7 +107,6 @@ static int parse_arch_list(const char *list, struct sc_options *o)
 		sc_error("--arch: expected a comma-separated list of architectures");
 		r = -1;
 	}
-	free(copy);
 	return r;
 }
 
@@ -271,9 +271,8 @@ static int compile_input(const struct cmdline *c, struct sc_prog *prog)
 	const char *path = c->input ? c->input : "-";
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	enum input_format fmt = c->format;
+	sc_autofree char *text = NULL;
 	size_t len;
-	char *text;
-	int r;
 
 	if (c->preset) {
 		const struct seccomp_preset *ps = seccomp_preset_find(c->preset);
@@ -292,18 +291,19 @@ static int compile_input(const struct cmdline *c, struct sc_prog *prog)
 	}
 	if (fmt == FMT_AUTO)
 		fmt = looks_like_json(text) ? FMT_JSON : FMT_LINE;
+	if (fmt == FMT_JSON && strlen(text) != len) {
+		sc_error_at(SC_FILE_LOC(name), "JSON contains a NUL byte");
+		return -1;
+	}
 	if (fmt == FMT_JSON)
-		r = strlen(text) != len ?
-		    (sc_error("%s: JSON contains a NUL byte", name), -1) :
-		    sc_build_json(name, text, &c->opt, prog);
-	else if (strcmp(path, "-") == 0)
-		r = memchr(text, '\0', len) ?
-		    (sc_error("%s: policy contains a NUL byte", name), -1) :
-		    compile_line_policy(c, name, text, prog);
-	else
-		r = compile_file_policy(c, path, prog);
-	free(text);
-	return r;
+		return sc_build_json(name, text, &c->opt, prog);
+	if (strcmp(path, "-") != 0)
+		return compile_file_policy(c, path, prog);
+	if (memchr(text, '\0', len)) {
+		sc_error_at(SC_FILE_LOC(name), "policy contains a NUL byte");
+		return -1;
+	}
+	return compile_line_policy(c, name, text, prog);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -385,14 +385,12 @@ static int create_temp(const char *arg, const char *dir, char **tmp)
 static int replace_file(const char *arg, const char *target,
 			const struct stat *old, const struct sc_prog *prog)
 {
-	char *copy = sc_xstrdup(target), *tmp;
+	sc_autofree char *copy = sc_xstrdup(target);
+	sc_autofree char *tmp = NULL;
 	int fd = create_temp(arg, dirname(copy), &tmp), err;
 
-	if (fd < 0) {
-		free(tmp);
-		free(copy);
+	if (fd < 0)
 		return -1;
-	}
 	err = fill_temp(fd, old, prog);
 	if (close(fd) < 0 && !err)
 		err = errno;
@@ -402,8 +400,6 @@ static int replace_file(const char *arg, const char *target,
 		sc_error("cannot write '%s': %s", arg, strerror(err));
 	if (err && unlink(tmp) < 0)
 		sc_error("cannot remove '%s': %s", tmp, strerror(errno));
-	free(tmp);
-	free(copy);
 	return err ? -1 : 0;
 }
 
@@ -429,9 +425,8 @@ static int write_new_file(const char *arg, const struct sc_prog *prog)
 static int replace_regular(const char *arg, const struct stat *st,
 			   const struct sc_prog *prog)
 {
+	sc_autofree char *target = NULL;
 	struct stat lst;
-	char *target;
-	int r;
 
 	if (lstat(arg, &lst) < 0) {
 		sc_error("cannot write '%s': %s", arg, strerror(errno));
@@ -445,9 +440,7 @@ static int replace_regular(const char *arg, const struct stat *st,
 			 "%s", arg, strerror(errno));
 		return -1;
 	}
-	r = replace_file(arg, target, st, prog);
-	free(target);
-	return r;
+	return replace_file(arg, target, st, prog);
 }
 
 /* Why an opened device, FIFO or socket must not be written, or NULL. */
@@ -568,7 +561,8 @@ static int trial_load(const struct sc_prog *prog)
 static int check_file(const char *path)
 {
 	size_t len;
-	char *data = sc_read_file(path, &len), why[160];
+	sc_autofree char *data = sc_read_file(path, &len);
+	char why[160];
 	struct sc_prog prog;
 	int err;
 
@@ -577,23 +571,20 @@ static int check_file(const char *path)
 		return 1;
 	}
 	if (len % sizeof(struct sock_filter)) {
-		sc_error("%s: %zu bytes is not a whole number of 8-byte BPF "
-			 "instructions", path, len);
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "%zu bytes is not a whole number "
+			    "of 8-byte BPF instructions", len);
 		return 1;
 	}
 	prog.insns = (struct sock_filter *)data;
 	prog.len = len / sizeof(struct sock_filter);
 	if (sc_validate(prog.insns, prog.len, why, sizeof(why)) < 0) {
-		sc_error("%s: %s", path, why);
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "%s", why);
 		return 1;
 	}
 	err = trial_load(&prog);
 	if (err) {
-		sc_error("%s: the kernel refused the program: %s", path,
-			 strerror(err));
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "the kernel refused the program: "
+			    "%s", strerror(err));
 		return 1;
 	}
 	if (prog.insns[0].code != (BPF_LD | BPF_W | BPF_ABS) ||
@@ -601,7 +592,6 @@ static int check_file(const char *path)
 		sc_warn("%s: the program does not start by checking the "
 			"architecture; other ABIs may bypass it", path);
 	printf("%s: %zu instructions, valid\n", path, prog.len);
-	free(data);
 	return 0;
 }
 

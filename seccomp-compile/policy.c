@@ -224,7 +224,7 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	const struct token *w = next_word(c, "an action (allow, errno NAME, "
 					     "kill, kill-thread, trap, log)");
 	const struct token *a = peek(c);
-	char *word, *arg = NULL;
+	sc_autofree char *word = NULL, *arg = NULL;
 	bool used;
 	int r;
 
@@ -243,8 +243,6 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	else if (r < 0)
 		perr(c, a->col, "unknown errno '%s' (expected a name such as "
 		     "EPERM or a number 0-4095)", arg);
-	free(word);
-	free(arg);
 	if (r <= 0)
 		return -1;
 	if (used)
@@ -255,13 +253,12 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 /* VALUE := TERM ('|' TERM)*, TERM := number | constant name */
 static int parse_value(struct line_ctx *c, const struct token *t, uint64_t *v)
 {
-	char *s = tok_str(t), *save = NULL, *term;
-	int r = 0;
+	sc_autofree char *s = tok_str(t);
+	char *save = NULL, *term;
 
 	*v = 0;
 	if (s[0] == '|' || s[strlen(s) - 1] == '|' || strstr(s, "||")) {
 		perr(c, t->col, "empty term in value '%s'", s);
-		free(s);
 		return -1;
 	}
 	for (term = strtok_r(s, "|", &save); term;
@@ -272,13 +269,11 @@ static int parse_value(struct line_ctx *c, const struct token *t, uint64_t *v)
 			perr(c, t->col + (unsigned)(term - s),
 			     "unknown value '%s' (expected a number or a constant "
 			     "such as CLONE_NEWUSER, TIOCSTI, AF_INET)", term);
-			r = -1;
-			break;
+			return -1;
 		}
 		*v |= x;
 	}
-	free(s);
-	return r;
+	return 0;
 }
 
 static bool is_arg_word(const struct token *t, unsigned *arg, bool *lo32)
@@ -400,7 +395,8 @@ static int add_group(struct line_ctx *c, const char *name, unsigned col,
 		     const struct sc_rule *tmpl, unsigned depth)
 {
 	const struct seccomp_group *g = seccomp_group_find(name);
-	char *members, *save = NULL, *m;
+	sc_autofree char *members = NULL;
+	char *save = NULL, *m;
 	int r = 0;
 
 	if (!g) {
@@ -416,7 +412,6 @@ static int add_group(struct line_ctx *c, const char *name, unsigned col,
 	for (m = strtok_r(members, " ", &save); m && r == 0;
 	     m = strtok_r(NULL, " ", &save))
 		r = add_target(c, m, col, tmpl, true, depth + 1);
-	free(members);
 	return r;
 }
 
@@ -540,11 +535,9 @@ static int parse_rule(struct line_ctx *c, bool deny)
 	if (expect_end(c) < 0)
 		return -1;
 	for (unsigned i = first; i < first + ntargets; i++) {
-		char *name = tok_str(&c->tok[i]);
-		int r = add_target(c, name, c->tok[i].col, &tmpl, false, 0);
+		sc_autofree char *name = tok_str(&c->tok[i]);
 
-		free(name);
-		if (r < 0)
+		if (add_target(c, name, c->tok[i].col, &tmpl, false, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -556,9 +549,8 @@ static int parse_arch(struct line_ctx *c)
 
 	while (peek(c)) {
 		const struct token *t = next_word(c, "an architecture name");
-		char *name;
+		sc_autofree char *name = NULL;
 		uint32_t tok;
-		int r;
 
 		if (!t)
 			return -1;
@@ -567,13 +559,11 @@ static int parse_arch(struct line_ctx *c)
 			return -1;
 		}
 		name = tok_str(t);
-		r = sc_resolve_arch(name, &tok);
-		if (r < 0)
+		if (sc_resolve_arch(name, &tok) < 0) {
 			perr(c, t->col, "unknown architecture '%s' (expected "
 			     "native, x86_64, x86, x32, aarch64, arm, ...)", name);
-		free(name);
-		if (r < 0)
 			return -1;
+		}
 		for (unsigned i = 0; i < n; i++)
 			if (c->p->arches[i] == tok) {
 				perr(c, t->col, "architecture listed twice");
@@ -593,7 +583,7 @@ static int include_preset(struct line_ctx *c)
 {
 	const struct token *t = next_word(c, "a preset name");
 	const struct seccomp_preset *ps;
-	char *name;
+	sc_autofree char *name = NULL;
 	int r;
 
 	if (!t || expect_end(c) < 0)
@@ -603,10 +593,8 @@ static int include_preset(struct line_ctx *c)
 	if (!ps) {
 		perr(c, t->col, "unknown preset '%s' (seccomp-compile "
 		     "--list-presets shows them)", name);
-		free(name);
 		return -1;
 	}
-	free(name);
 	if (c->p->depth >= MAX_INCLUDE_DEPTH) {
 		perr(c, t->col, "includes nest too deeply (more than %d levels)",
 		     MAX_INCLUDE_DEPTH);
@@ -622,7 +610,7 @@ static int include_preset(struct line_ctx *c)
 static int include_file(struct line_ctx *c, const struct token *kw)
 {
 	const char *s = kw->start + kw->len;
-	char *path;
+	sc_autofree char *path = NULL;
 	int r;
 
 	while (isspace((unsigned char)*s))
@@ -648,7 +636,6 @@ static int include_file(struct line_ctx *c, const struct token *kw)
 	if (r == SC_UNREADABLE)
 		perr(c, (unsigned)(s - c->raw) + 1, "cannot read '%s': %s", path,
 		     strerror(errno));
-	free(path);
 	return r < 0 ? -1 : 0;
 }
 
@@ -700,7 +687,7 @@ static const char *keep_name(struct sc_policy *p, const char *name)
 static int parse_text_in(struct sc_policy *p, const char *name,
 			 const char *dir, const char *text, bool builtin)
 {
-	struct line_ctx *c = sc_xmalloc(sizeof(*c));
+	sc_autofree struct line_ctx *c = sc_xmalloc(sizeof(*c));
 	const char *s = text;
 	int r = 0;
 
@@ -711,22 +698,21 @@ static int parse_text_in(struct sc_policy *p, const char *name,
 	c->builtin = builtin;
 	while (*s && r == 0) {
 		size_t len = strcspn(s, "\n");
+		sc_autofree char *raw = sc_xmalloc(len + 1);
 		char *hash;
 
-		c->line++;
-		c->raw = sc_xmalloc(len + 1);
-		memcpy(c->raw, s, len);
-		c->raw[len] = '\0';
-		hash = strchr(c->raw, '#');
+		memcpy(raw, s, len);
+		raw[len] = '\0';
+		hash = strchr(raw, '#');
 		if (hash)
 			*hash = '\0';
+		c->line++;
+		c->raw = raw;
 		r = parse_line(c);
-		free(c->raw);
 		s += len;
 		if (*s == '\n')
 			s++;
 	}
-	free(c);
 	return r;
 }
 
@@ -739,27 +725,24 @@ enum sc_status sc_policy_parse_text(struct sc_policy *p, const char *name,
 /* SC_UNREADABLE (errno set, nothing reported) if the file cannot be read. */
 enum sc_status sc_policy_parse_file(struct sc_policy *p, const char *path)
 {
+	bool is_stdin = strcmp(path, "-") == 0;
+	sc_autofree char *text = NULL, *copy = NULL;
+	const char *dir = NULL;
 	size_t len;
-	char *text = sc_read_file(path, &len), *copy, *dir;
-	int r;
 
+	text = sc_read_file(path, &len);
 	if (!text)
 		return SC_UNREADABLE;
 	if (memchr(text, '\0', len)) {
-		sc_error_at(&(struct sc_loc){ .file = path }, "policy contains "
-			    "a NUL byte (binary file?)");
-		free(text);
+		sc_error_at(SC_FILE_LOC(path), "policy contains a NUL byte "
+			    "(binary file?)");
 		return SC_FAILED;
 	}
-	copy = sc_xstrdup(path);
-	dir = strcmp(path, "-") == 0 ? NULL : dirname(copy);
-	if (dir)
-		dir = (char *)keep_name(p, dir);
-	r = parse_text_in(p, strcmp(path, "-") == 0 ? "<stdin>" : path, dir, text,
-			  false);
-	free(copy);
-	free(text);
-	return r;
+	if (!is_stdin) {
+		copy = sc_xstrdup(path);
+		dir = keep_name(p, dirname(copy));
+	}
+	return parse_text_in(p, is_stdin ? "<stdin>" : path, dir, text, false);
 }
 
 void sc_policy_init(struct sc_policy *p)

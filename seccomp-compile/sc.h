@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <linux/filter.h>
 
@@ -100,10 +102,29 @@ struct sc_options {
 	int explain_fd;         /* >= 0: write libseccomp's PFC listing here */
 };
 
+/* Locals released when they go out of scope, so that a function can return
+ * early without a list of frees:  sc_autofree char *s = sc_xstrdup(x); */
+static inline void sc_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void sc_closep(const int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define sc_autofree __attribute__((cleanup(sc_freep)))
+#define sc_autoclose __attribute__((cleanup(sc_closep)))
+
 /* diag.c: messages ("PROGNAME: ..." on stderr, located ones pointing at
  * an sc_loc), allocation that exits on failure, whole files ("-" = stdin;
  * NULL + errno on error). */
 enum sc_level { SC_ERROR, SC_WARNING };
+
+/* The location of a message about a whole file. */
+#define SC_FILE_LOC(name) (&(const struct sc_loc){ .file = (name) })
 
 extern const char *sc_progname;
 void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
