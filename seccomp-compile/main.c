@@ -589,8 +589,8 @@ static int check_file(const char *path)
 	}
 	if (prog.insns[0].code != (BPF_LD | BPF_W | BPF_ABS) ||
 	    prog.insns[0].k != 4)
-		sc_warn("%s: the program does not start by checking the "
-			"architecture; other ABIs may bypass it", path);
+		sc_warn_at(SC_FILE_LOC(path), "the program does not start by "
+			   "checking the architecture; other ABIs may bypass it");
 	printf("%s: %zu instructions, valid\n", path, prog.len);
 	return 0;
 }

@@ -1381,6 +1381,27 @@ START_TEST(check_option)
 }
 END_TEST
 
+START_TEST(check_warns_without_arch_check)
+{
+	char *argv[] = { (char *)compiler(), "--check", out_path, NULL };
+	struct sock_filter allow[1] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct run r;
+	char want[512];
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ck_assert(write(fd, allow, sizeof(allow)) == sizeof(allow));
+	close(fd);
+	run_cmd(argv, NULL, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	snprintf(want, sizeof(want), "seccomp-compile: %s: warning: the "
+		 "program does not start by checking the architecture; other "
+		 "ABIs may bypass it\n", out_path);
+	ck_assert_str_eq(r.err, want);
+}
+END_TEST
+
 START_TEST(explain_option)
 {
 	char *argv[] = { (char *)compiler(), "--explain", "-", NULL };
@@ -1871,6 +1892,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, output_rename_error_leaves_nothing);
 	tcase_add_test(tc, stdout_output);
 	tcase_add_test(tc, check_option);
+	tcase_add_test(tc, check_warns_without_arch_check);
 	tcase_add_test(tc, explain_option);
 	tcase_add_test(tc, list_and_show);
 	suite_add_tcase(s, tc);
