@@ -275,7 +275,7 @@ static int compile_input(const struct cmdline *c, struct sc_prog *prog)
 	size_t len;
 
 	if (c->preset) {
-		const struct seccomp_preset *ps = seccomp_preset_find(c->preset);
+		const struct sc_preset *ps = sc_preset_find(c->preset);
 
 		if (!ps) {
 			sc_error("--preset: unknown preset '%s' (see "
@@ -597,31 +597,31 @@ static int check_file(const char *path)
 
 static void list_presets(void)
 {
-	const struct seccomp_preset *p;
+	const struct sc_preset *p;
 
-	for (size_t i = 0; (p = seccomp_preset_at(i)); i++)
+	for (size_t i = 0; (p = sc_preset_at(i)); i++)
 		printf("%-16s %s\n", p->name, p->about);
 }
 
 static void list_groups(void)
 {
-	const struct seccomp_group *g;
+	const struct sc_group *g;
 
-	printf("# groups of %s\n", seccomp_groups_version);
-	for (size_t i = 0; (g = seccomp_group_at(i)); i++)
+	printf("# groups of %s\n", sc_groups_version);
+	for (size_t i = 0; (g = sc_group_at(i)); i++)
 		printf("%-16s %s\n", g->name, g->about);
 }
 
 static int show_group(const char *name)
 {
-	const struct seccomp_group *g = seccomp_group_find(name);
+	const struct sc_group *g = sc_group_find(name);
 
 	if (!g) {
 		sc_error("--show-group: unknown group '%s' (see --list-groups)",
 			 name);
 		return 1;
 	}
-	printf("# %s (%s): %s\n", g->name, seccomp_groups_version, g->about);
+	printf("# %s (%s): %s\n", g->name, sc_groups_version, g->about);
 	for (const char *s = g->members; *s;) {
 		size_t n = strcspn(s, " ");
 
@@ -634,7 +634,7 @@ static int show_group(const char *name)
 
 static int show_preset(const char *name)
 {
-	const struct seccomp_preset *p = seccomp_preset_find(name);
+	const struct sc_preset *p = sc_preset_find(name);
 
 	if (!p) {
 		sc_error("--show-preset: unknown preset '%s' (see "

@@ -394,14 +394,14 @@ static int add_target(struct line_ctx *c, const char *name, unsigned col,
 static int add_group(struct line_ctx *c, const char *name, unsigned col,
 		     const struct sc_rule *tmpl, unsigned depth)
 {
-	const struct seccomp_group *g = seccomp_group_find(name);
+	const struct sc_group *g = sc_group_find(name);
 	sc_autofree char *members = NULL;
 	char *save = NULL, *m;
 	int r = 0;
 
 	if (!g) {
 		perr(c, col, "unknown group '%s' (seccomp-compile --list-groups "
-		     "shows the %s groups)", name, seccomp_groups_version);
+		     "shows the %s groups)", name, sc_groups_version);
 		return -1;
 	}
 	if (depth > 8) {
@@ -582,14 +582,14 @@ static int parse_arch(struct line_ctx *c)
 static int include_preset(struct line_ctx *c)
 {
 	const struct token *t = next_word(c, "a preset name");
-	const struct seccomp_preset *ps;
+	const struct sc_preset *ps;
 	sc_autofree char *name = NULL;
 	int r;
 
 	if (!t || expect_end(c) < 0)
 		return -1;
 	name = tok_str(t);
-	ps = seccomp_preset_find(name);
+	ps = sc_preset_find(name);
 	if (!ps) {
 		perr(c, t->col, "unknown preset '%s' (seccomp-compile "
 		     "--list-presets shows them)", name);

@@ -177,18 +177,18 @@ bool sc_const_lookup(const char *name, uint64_t *value);
 bool sc_errno_lookup(const char *name, int *value);
 
 /* groups.c: systemd's @groups. */
-struct seccomp_group {
+struct sc_group {
 	const char *name, *about, *members;
 };
-extern const char seccomp_groups_version[];
-const struct seccomp_group *seccomp_group_find(const char *name);
-const struct seccomp_group *seccomp_group_at(size_t i);
+extern const char sc_groups_version[];
+const struct sc_group *sc_group_find(const char *name);
+const struct sc_group *sc_group_at(size_t i);
 
 /* presets.c: built-in policies. */
-struct seccomp_preset {
+struct sc_preset {
 	const char *name, *about, *text;
 };
-const struct seccomp_preset *seccomp_preset_find(const char *name);
-const struct seccomp_preset *seccomp_preset_at(size_t i);
+const struct sc_preset *sc_preset_find(const char *name);
+const struct sc_preset *sc_preset_at(size_t i);
 
 #endif
