@@ -13,21 +13,7 @@ seccomp-compile/seccomp-compile: $(SECCOMP_SRCS) $(SECCOMP_HDRS) seccomp-compile
 	  $(SECCOMP_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(SECCOMP_LIBS)
 
 # --- tests (Check) ----------------------------------------------------------
-# check_seccomp runs the real seccomp-compile binary and, for the end-to-end
-# test, the sandbox named by $FOIL (default: the foil built here).
-CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
-CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
-
-tests/check_seccomp: tests/check_seccomp.c seccomp-compile/build.mk
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
-	  tests/check_seccomp.c $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
-
-tests/seccomp-probe: tests/seccomp-probe.c seccomp-compile/build.mk
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ tests/seccomp-probe.c \
-	  $(BASE_LDFLAGS) $(LDFLAGS)
-
-check-seccomp: seccomp-compile/seccomp-compile tests/check_seccomp tests/seccomp-probe
-	cd tests && ./check_seccomp
+include tests/seccomp-compile/tests.mk
 
 bench/seccomp-bench: bench/seccomp-bench.c seccomp-compile/build.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ bench/seccomp-bench.c \
@@ -36,8 +22,7 @@ bench/seccomp-bench: bench/seccomp-bench.c seccomp-compile/build.mk
 # `make seccomp-compile`: a short name for the program.
 seccomp-compile: seccomp-compile/seccomp-compile
 
-seccomp-clean:
-	rm -f seccomp-compile/seccomp-compile tests/check_seccomp tests/seccomp-probe \
-	  bench/seccomp-bench
+seccomp-clean: seccomp-tests-clean
+	rm -f seccomp-compile/seccomp-compile bench/seccomp-bench
 
-.PHONY: seccomp-compile check-seccomp seccomp-clean
+.PHONY: seccomp-compile seccomp-clean

@@ -176,7 +176,7 @@ static int parse_option(struct cmdline *c, int opt)
 	return -1;
 }
 
-/* getopt's own messages take two lines; the project wants one. */
+/* getopt's own messages take two lines; every message here takes one. */
 static void bad_option(char **argv)
 {
 	const char *arg = argv[optind - 1];

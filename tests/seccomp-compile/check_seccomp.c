@@ -3,9 +3,10 @@
  * Behavioural: every program is compiled by the real binary, loaded in a
  * forked child with no_new_privs, and probed with raw system calls; a call
  * counts as allowed when it ends exactly as it does without the filter.
- * Run from tests/ (make check-seccomp does).  Environment:
- *   SECCOMP_COMPILE  the compiler (default ../seccomp-compile/seccomp-compile)
- *   FOIL             the sandbox for the end-to-end test (default ../foil)
+ * Run from tests/seccomp-compile/ (make check-seccomp does).  Environment:
+ *   SECCOMP_COMPILE  the compiler
+ *                    (default ../../seccomp-compile/seccomp-compile)
+ *   FOIL             the sandbox for the end-to-end test (default ../../foil)
  */
 #include <check.h>
 #include <dirent.h>
@@ -53,7 +54,7 @@ static const char *compiler(void)
 {
 	const char *c = getenv("SECCOMP_COMPILE");
 
-	return c && *c ? c : "../seccomp-compile/seccomp-compile";
+	return c && *c ? c : "../../seccomp-compile/seccomp-compile";
 }
 
 struct run {
@@ -662,7 +663,7 @@ END_TEST
 
 /* ---- the line format, rule by rule ------------------------------------ */
 
-static const char issue_policy[] =
+static const char documented_policy[] =
 	"# the example from the format's documentation\n"
 	"default errno EPERM\n"
 	"unknown errno ENOSYS\n"
@@ -676,7 +677,7 @@ static const char issue_policy[] =
 
 START_TEST(policy_example)
 {
-	struct prog p = must_compile(issue_policy, NULL);
+	struct prog p = must_compile(documented_policy, NULL);
 	int fd = devnull();
 	char c = 0;
 
@@ -710,7 +711,7 @@ START_TEST(policy_example_compat)
 	int fd = devnull();
 
 	SKIP_WITHOUT_COMPAT();
-	p = must_compile(issue_policy, NULL);
+	p = must_compile(documented_policy, NULL);
 	expect_allowed(&p, P32(NR32_GETPPID, 0, 0, 0));
 	expect_errno(&p, P32(NR32_IOCTL, fd, TIOCSTI, 0), EPERM);
 	expect_allowed(&p, P32(NR32_IOCTL, fd, TCGETS, 0));
@@ -876,7 +877,7 @@ START_TEST(policy_data_file)
 {
 	struct run r;
 	char *argv[] = { (char *)compiler(), "-o", out_path,
-			 "seccomp/example.policy", NULL };
+			 "example.policy", NULL };
 	struct prog p;
 
 	run_cmd(argv, NULL, &r);
@@ -1491,23 +1492,30 @@ static const struct bad_input bad_policies[] = {
 	  ":1:60: too many conditions (at most 6)" },
 };
 
-START_TEST(malformed_policies)
+/* Each input, on standard input, must fail with exactly its message and
+ * leave no output file. */
+static void expect_rejections(const struct bad_input *table, size_t n)
 {
 	char *argv[] = { (char *)compiler(), "-o", out_path, "-", NULL };
-	size_t n = sizeof(bad_policies) / sizeof(bad_policies[0]);
 
 	for (size_t i = 0; i < n; i++) {
 		struct run r;
 		char want[512];
 
-		run_cmd(argv, bad_policies[i].text, &r);
+		run_cmd(argv, table[i].text, &r);
 		snprintf(want, sizeof(want), "seccomp-compile: <stdin>%s\n",
-			 bad_policies[i].message);
+			 table[i].message);
 		ck_assert_msg(r.status == 1, "case %zu: status %d", i, r.status);
 		ck_assert_msg(strcmp(r.err, want) == 0, "case %zu:\n got: %s"
 			      "want: %s", i, r.err, want);
 		ck_assert_msg(!exists(out_path), "case %zu left an output", i);
 	}
+}
+
+START_TEST(malformed_policies)
+{
+	expect_rejections(bad_policies,
+			  sizeof(bad_policies) / sizeof(bad_policies[0]));
 }
 END_TEST
 
@@ -1626,21 +1634,7 @@ static const struct bad_input bad_json[] = {
 
 START_TEST(malformed_json)
 {
-	char *argv[] = { (char *)compiler(), "-o", out_path, "-", NULL };
-	size_t n = sizeof(bad_json) / sizeof(bad_json[0]);
-
-	for (size_t i = 0; i < n; i++) {
-		struct run r;
-		char want[512];
-
-		run_cmd(argv, bad_json[i].text, &r);
-		snprintf(want, sizeof(want), "seccomp-compile: <stdin>%s\n",
-			 bad_json[i].message);
-		ck_assert_msg(r.status == 1, "case %zu: status %d", i, r.status);
-		ck_assert_msg(strcmp(r.err, want) == 0, "case %zu:\n got: %s"
-			      "want: %s", i, r.err, want);
-		ck_assert_msg(!exists(out_path), "case %zu left an output", i);
-	}
+	expect_rejections(bad_json, sizeof(bad_json) / sizeof(bad_json[0]));
 }
 END_TEST
 
@@ -1751,7 +1745,7 @@ static const char *foil(void)
 {
 	const char *f = getenv("FOIL");
 
-	return f && *f ? f : "../foil";
+	return f && *f ? f : "../../foil";
 }
 
 /* Runs `cmd...` in the sandbox with the program on an inherited fd (none if
@@ -1801,8 +1795,8 @@ START_TEST(end_to_end_flatpak)
 
 	ck_assert_msg(access(foil(), X_OK) == 0, "the sandbox %s is missing or "
 		      "not executable (build it first, or set FOIL)", foil());
-	ck_assert_msg(access("seccomp-probe", X_OK) == 0, "tests/seccomp-probe "
-		      "is not built");
+	ck_assert_msg(access("seccomp-probe", X_OK) == 0, "tests/seccomp-compile/"
+		      "seccomp-probe is not built");
 	must_compile_args(opts);
 
 	/* without the filter: everything works, so the test can fail */
