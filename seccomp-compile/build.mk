@@ -1,28 +1,37 @@
 # seccomp-compile: the policy compiler (links libseccomp and json-c).
-# Included by the top Makefile, which defines CC, BASE_CFLAGS, CFLAGS, ...
+# Included by the top Makefile, which defines CC, BASE_CFLAGS, CFLAGS,
+# PKG_CONFIG, ...  The program is built as seccomp-compile/seccomp-compile;
+# `make seccomp-compile` is a short name for it.
 
-SECCOMP_SRCS := $(addprefix seccomp-compile/,main.c diag.c policy.c json.c \
+SC_BIN  := seccomp-compile/seccomp-compile
+SC_SRCS := $(addprefix seccomp-compile/,main.c diag.c policy.c json.c \
 	consts.c groups.c presets.c arch.c build.c emit.c check.c)
-SECCOMP_HDRS := seccomp-compile/sc.h
-SECCOMP_PKGS := libseccomp json-c
-SECCOMP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SECCOMP_PKGS))
-SECCOMP_LIBS = $(shell $(PKG_CONFIG) --libs $(SECCOMP_PKGS))
+SC_HDRS := seccomp-compile/sc.h
+SC_PKGS := libseccomp json-c
+# Expanded only when the program is built, so that a host without the
+# libraries can still build foil alone and run `make clean`.
+SC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SC_PKGS) 2>/dev/null)
+SC_LIBS   = $(shell $(PKG_CONFIG) --libs $(SC_PKGS) 2>/dev/null)
 
-seccomp-compile/seccomp-compile: $(SECCOMP_SRCS) $(SECCOMP_HDRS) seccomp-compile/build.mk
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(SECCOMP_CFLAGS) -o $@ \
-	  $(SECCOMP_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(SECCOMP_LIBS)
+$(SC_BIN): $(SC_SRCS) $(SC_HDRS) seccomp-compile/build.mk
+	@$(PKG_CONFIG) --exists $(SC_PKGS) 2>/dev/null || { echo "seccomp-compile" \
+	  "needs libseccomp and json-c, which $(PKG_CONFIG) cannot find:" \
+	  "install them (apt-get install pkg-config libseccomp-dev" \
+	  "libjson-c-dev), or build foil alone with 'make foil'." >&2; exit 1; }
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(SC_CFLAGS) -o $@ \
+	  $(SC_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(SC_LIBS)
+
+seccomp-compile: $(SC_BIN)
 
 # --- tests (Check) ----------------------------------------------------------
 include tests/seccomp-compile/tests.mk
 
+# --- benchmark (bench/seccomp.sh) -------------------------------------------
 bench/seccomp-bench: bench/seccomp-bench.c seccomp-compile/build.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ bench/seccomp-bench.c \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
-# `make seccomp-compile`: a short name for the program.
-seccomp-compile: seccomp-compile/seccomp-compile
-
 seccomp-clean: seccomp-tests-clean
-	rm -f seccomp-compile/seccomp-compile bench/seccomp-bench
+	rm -f $(SC_BIN) bench/seccomp-bench
 
 .PHONY: seccomp-compile seccomp-clean

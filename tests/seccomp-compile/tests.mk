@@ -20,7 +20,7 @@ $(SC_TEST_DIR)/seccomp-probe: $(SC_TEST_DIR)/seccomp-probe.c $(SC_TEST_DIR)/test
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
-check-seccomp: seccomp-compile/seccomp-compile $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
+check-seccomp: $(SC_BIN) $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
 	cd $(SC_TEST_DIR) && ./check_seccomp
 
 seccomp-tests-clean:
