@@ -42,15 +42,6 @@ void sc_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-void sc_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_vreport_at(NULL, SC_WARNING, fmt, ap);
-	va_end(ap);
-}
-
 void sc_error_at(const struct sc_loc *loc, const char *fmt, ...)
 {
 	va_list ap;

@@ -15,7 +15,7 @@
  *   consts.c groups.c presets.c   data tables
  *   diag.c      program name, messages, allocation, reading files
  *
- * main -> policy, json, build, check, groups, presets, arch, diag;
+ * main -> policy, json, build, emit, check, groups, presets, arch, diag;
  * policy -> consts, groups, presets, arch, diag; json -> emit, diag;
  * build -> emit, arch, diag; emit -> diag; check, arch, consts, groups,
  * presets and diag use none of the others. */
@@ -128,7 +128,6 @@ enum sc_level { SC_ERROR, SC_WARNING };
 
 extern const char *sc_progname;
 void sc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sc_error_at(const struct sc_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sc_warn_at(const struct sc_loc *loc, const char *fmt, ...)
