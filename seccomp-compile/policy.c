@@ -457,82 +457,108 @@ static bool looks_like_bad_arg(const struct token *t)
 	return i == t->len || t->start[i] == '.';
 }
 
-/* allow|deny TARGET... [COND [&&] COND...] [ACTION] */
-static int parse_rule(struct line_ctx *c, bool deny)
+static bool at_arg_word(const struct line_ctx *c)
 {
-	struct sc_rule tmpl;
-	unsigned first = c->pos, ntargets = 0, dummy;
+	unsigned arg;
 	bool lo32;
 
-	memset(&tmpl, 0, sizeof(tmpl));
-	tmpl.action = deny ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW;
-	/* Targets end at the first argument condition or action keyword;
-	 * the first target is always a name, so `deny kill` works. */
-	while (peek(c) && peek(c)->kind == T_WORD &&
-	       !is_arg_word(peek(c), &dummy, &lo32) &&
-	       (ntargets == 0 || !is_action_word(peek(c)))) {
-		if (looks_like_bad_arg(peek(c))) {
-			perr(c, peek(c)->col, "no argument '%.*s' (system calls "
-			     "have a0 to a5, optionally with .lo32)",
-			     (int)peek(c)->len, peek(c)->start);
+	return peek(c) && is_arg_word(peek(c), &arg, &lo32);
+}
+
+/* Targets end at the first argument condition or action keyword; the
+ * first target is always a name, so `deny kill` works. */
+static int parse_targets(struct line_ctx *c, unsigned *ntargets)
+{
+	const struct token *t;
+
+	*ntargets = 0;
+	while ((t = peek(c)) && t->kind == T_WORD && !at_arg_word(c) &&
+	       (*ntargets == 0 || !is_action_word(t))) {
+		if (looks_like_bad_arg(t)) {
+			perr(c, t->col, "no argument '%.*s' (system calls have "
+			     "a0 to a5, optionally with .lo32)", (int)t->len,
+			     t->start);
 			return -1;
 		}
-		if (!valid_name(peek(c))) {
-			perr(c, peek(c)->col, "'%.*s' is not a system call or "
-			     "@group name", (int)peek(c)->len, peek(c)->start);
+		if (!valid_name(t)) {
+			perr(c, t->col, "'%.*s' is not a system call or @group "
+			     "name", (int)t->len, t->start);
 			return -1;
 		}
-		ntargets++;
+		(*ntargets)++;
 		c->pos++;
 	}
-	if (ntargets == 0) {
-		if (peek(c))
-			perr(c, peek(c)->col, "expected a system call or @group "
-			     "name, got '%.*s'", (int)peek(c)->len,
-			     peek(c)->start);
-		else
-			perr(c, end_col(c), "expected a system call or @group "
-			     "name at end of line");
-		return -1;
-	}
-	while (peek(c) && is_arg_word(peek(c), &dummy, &lo32)) {
+	if (*ntargets > 0)
+		return 0;
+	if (t)
+		perr(c, t->col, "expected a system call or @group name, got "
+		     "'%.*s'", (int)t->len, t->start);
+	else
+		perr(c, end_col(c), "expected a system call or @group name at "
+		     "end of line");
+	return -1;
+}
+
+/* COND [&&] COND...: at most one comparison per argument. */
+static int parse_conds(struct line_ctx *c, struct sc_rule *tmpl)
+{
+	while (at_arg_word(c)) {
 		const struct token *at = peek(c);
 
-		if (tmpl.ncond == SC_MAX_ARGS) {
+		if (tmpl->ncond == SC_MAX_ARGS) {
 			perr(c, at->col, "too many conditions (at most %d)",
 			     SC_MAX_ARGS);
 			return -1;
 		}
-		if (parse_cond(c, &tmpl.cond[tmpl.ncond]) < 0)
+		if (parse_cond(c, &tmpl->cond[tmpl->ncond]) < 0)
 			return -1;
-		for (unsigned i = 0; i < tmpl.ncond; i++)
-			if (tmpl.cond[i].arg == tmpl.cond[tmpl.ncond].arg) {
+		for (unsigned i = 0; i < tmpl->ncond; i++)
+			if (tmpl->cond[i].arg == tmpl->cond[tmpl->ncond].arg) {
 				perr(c, at->col, "a%u is already compared on this "
 				     "line (libseccomp allows one comparison per "
 				     "argument; write two lines for OR)",
-				     tmpl.cond[i].arg);
+				     tmpl->cond[i].arg);
 				return -1;
 			}
-		tmpl.ncond++;
+		tmpl->ncond++;
 		if (peek(c) && peek(c)->kind == T_OP && tok_is(peek(c), "&&"))
 			c->pos++;
 	}
-	if (peek(c)) {
-		if (!deny) {
-			perr(c, peek(c)->col, "unexpected '%.*s' (expected a "
-			     "condition aN OP VALUE or end of line)",
-			     (int)peek(c)->len, peek(c)->start);
-			return -1;
-		}
-		if (parse_action_tokens(c, &tmpl.action) < 0)
-			return -1;
-		if (tmpl.action == SCMP_ACT_ALLOW) {
-			perr(c, c->tok[c->pos - 1].col, "'deny' needs a denying "
-			     "action (errno, kill, kill-thread, trap or log)");
-			return -1;
-		}
+	return 0;
+}
+
+/* What follows the conditions: nothing, or for `deny` a denying action. */
+static int parse_rule_action(struct line_ctx *c, bool deny,
+			     struct sc_rule *tmpl)
+{
+	if (!peek(c))
+		return 0;
+	if (!deny) {
+		perr(c, peek(c)->col, "unexpected '%.*s' (expected a condition "
+		     "aN OP VALUE or end of line)", (int)peek(c)->len,
+		     peek(c)->start);
+		return -1;
 	}
-	if (expect_end(c) < 0)
+	if (parse_action_tokens(c, &tmpl->action) < 0)
+		return -1;
+	if (tmpl->action == SCMP_ACT_ALLOW) {
+		perr(c, c->tok[c->pos - 1].col, "'deny' needs a denying action "
+		     "(errno, kill, kill-thread, trap or log)");
+		return -1;
+	}
+	return 0;
+}
+
+/* allow|deny TARGET... [COND [&&] COND...] [ACTION] */
+static int parse_rule(struct line_ctx *c, bool deny)
+{
+	struct sc_rule tmpl;
+	unsigned first = c->pos, ntargets;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.action = deny ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW;
+	if (parse_targets(c, &ntargets) < 0 || parse_conds(c, &tmpl) < 0 ||
+	    parse_rule_action(c, deny, &tmpl) < 0 || expect_end(c) < 0)
 		return -1;
 	for (unsigned i = first; i < first + ntargets; i++) {
 		sc_autofree char *name = tok_str(&c->tok[i]);
