@@ -63,7 +63,7 @@ foil: $(FOIL_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(FOIL_SRCS) $(FOIL_LDFLAGS) $(LDFLAGS)
 
 # --- seccomp-compile (links libseccomp and json-c) -------------------------
-include seccomp.mk
+include seccomp-compile/build.mk
 
 # --- tests ------------------------------------------------------------------
 include tests/tests.mk
@@ -89,7 +89,7 @@ ifeq ($(INSTALL_SETUID),1)
 else
 	install -m 0755 foil $(DESTDIR)$(BINDIR)/foil
 endif
-	install -m 0755 seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
+	install -m 0755 seccomp-compile/seccomp-compile $(DESTDIR)$(BINDIR)/seccomp-compile
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 
 uninstall: uninstall-completions

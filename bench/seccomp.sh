@@ -8,7 +8,7 @@
 cd "$(dirname "$0")/.." || exit 0
 docker_json=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
 
-if ! make -s seccomp-compile bench/seccomp-bench >&2; then
+if ! make -s seccomp-compile/seccomp-compile bench/seccomp-bench >&2; then
 	echo "seccomp-compile or bench/seccomp-bench did not build" >&2
 	exit 0
 fi
@@ -23,7 +23,7 @@ row() {
 		prog=- insns=0
 	else
 		prog=$tmp/prog.bpf
-		if ! ./seccomp-compile "$@" -o "$prog" 2>"$tmp/err"; then
+		if ! seccomp-compile/seccomp-compile "$@" -o "$prog" 2>"$tmp/err"; then
 			echo "| $label | failed: $(head -n1 "$tmp/err") | | | |"
 			return
 		fi

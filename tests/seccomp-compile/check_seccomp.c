@@ -3,9 +3,10 @@
  * Behavioural: every program is compiled by the real binary, loaded in a
  * forked child with no_new_privs, and probed with raw system calls; a call
  * counts as allowed when it ends exactly as it does without the filter.
- * Run from tests/ (make check-seccomp does).  Environment:
- *   SECCOMP_COMPILE  the compiler (default ../seccomp-compile)
- *   FOIL             the sandbox for the end-to-end test (default ../foil)
+ * Run from tests/seccomp-compile/ (make check-seccomp does).  Environment:
+ *   SECCOMP_COMPILE  the compiler
+ *                    (default ../../seccomp-compile/seccomp-compile)
+ *   FOIL             the sandbox for the end-to-end test (default ../../foil)
  */
 #include <check.h>
 #include <dirent.h>
@@ -53,7 +54,7 @@ static const char *compiler(void)
 {
 	const char *c = getenv("SECCOMP_COMPILE");
 
-	return c && *c ? c : "../seccomp-compile";
+	return c && *c ? c : "../../seccomp-compile/seccomp-compile";
 }
 
 struct run {
@@ -662,7 +663,7 @@ END_TEST
 
 /* ---- the line format, rule by rule ------------------------------------ */
 
-static const char issue_policy[] =
+static const char documented_policy[] =
 	"# the example from the format's documentation\n"
 	"default errno EPERM\n"
 	"unknown errno ENOSYS\n"
@@ -676,7 +677,7 @@ static const char issue_policy[] =
 
 START_TEST(policy_example)
 {
-	struct prog p = must_compile(issue_policy, NULL);
+	struct prog p = must_compile(documented_policy, NULL);
 	int fd = devnull();
 	char c = 0;
 
@@ -710,7 +711,7 @@ START_TEST(policy_example_compat)
 	int fd = devnull();
 
 	SKIP_WITHOUT_COMPAT();
-	p = must_compile(issue_policy, NULL);
+	p = must_compile(documented_policy, NULL);
 	expect_allowed(&p, P32(NR32_GETPPID, 0, 0, 0));
 	expect_errno(&p, P32(NR32_IOCTL, fd, TIOCSTI, 0), EPERM);
 	expect_allowed(&p, P32(NR32_IOCTL, fd, TCGETS, 0));
@@ -876,7 +877,7 @@ START_TEST(policy_data_file)
 {
 	struct run r;
 	char *argv[] = { (char *)compiler(), "-o", out_path,
-			 "seccomp/example.policy", NULL };
+			 "example.policy", NULL };
 	struct prog p;
 
 	run_cmd(argv, NULL, &r);
@@ -1381,6 +1382,27 @@ START_TEST(check_option)
 }
 END_TEST
 
+START_TEST(check_warns_without_arch_check)
+{
+	char *argv[] = { (char *)compiler(), "--check", out_path, NULL };
+	struct sock_filter allow[1] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct run r;
+	char want[512];
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ck_assert(write(fd, allow, sizeof(allow)) == sizeof(allow));
+	close(fd);
+	run_cmd(argv, NULL, &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	snprintf(want, sizeof(want), "seccomp-compile: %s: warning: the "
+		 "program does not start by checking the architecture; other "
+		 "ABIs may bypass it\n", out_path);
+	ck_assert_str_eq(r.err, want);
+}
+END_TEST
+
 START_TEST(explain_option)
 {
 	char *argv[] = { (char *)compiler(), "--explain", "-", NULL };
@@ -1470,23 +1492,30 @@ static const struct bad_input bad_policies[] = {
 	  ":1:60: too many conditions (at most 6)" },
 };
 
-START_TEST(malformed_policies)
+/* Each input, on standard input, must fail with exactly its message and
+ * leave no output file. */
+static void expect_rejections(const struct bad_input *table, size_t n)
 {
 	char *argv[] = { (char *)compiler(), "-o", out_path, "-", NULL };
-	size_t n = sizeof(bad_policies) / sizeof(bad_policies[0]);
 
 	for (size_t i = 0; i < n; i++) {
 		struct run r;
 		char want[512];
 
-		run_cmd(argv, bad_policies[i].text, &r);
+		run_cmd(argv, table[i].text, &r);
 		snprintf(want, sizeof(want), "seccomp-compile: <stdin>%s\n",
-			 bad_policies[i].message);
+			 table[i].message);
 		ck_assert_msg(r.status == 1, "case %zu: status %d", i, r.status);
 		ck_assert_msg(strcmp(r.err, want) == 0, "case %zu:\n got: %s"
 			      "want: %s", i, r.err, want);
 		ck_assert_msg(!exists(out_path), "case %zu left an output", i);
 	}
+}
+
+START_TEST(malformed_policies)
+{
+	expect_rejections(bad_policies,
+			  sizeof(bad_policies) / sizeof(bad_policies[0]));
 }
 END_TEST
 
@@ -1605,21 +1634,7 @@ static const struct bad_input bad_json[] = {
 
 START_TEST(malformed_json)
 {
-	char *argv[] = { (char *)compiler(), "-o", out_path, "-", NULL };
-	size_t n = sizeof(bad_json) / sizeof(bad_json[0]);
-
-	for (size_t i = 0; i < n; i++) {
-		struct run r;
-		char want[512];
-
-		run_cmd(argv, bad_json[i].text, &r);
-		snprintf(want, sizeof(want), "seccomp-compile: <stdin>%s\n",
-			 bad_json[i].message);
-		ck_assert_msg(r.status == 1, "case %zu: status %d", i, r.status);
-		ck_assert_msg(strcmp(r.err, want) == 0, "case %zu:\n got: %s"
-			      "want: %s", i, r.err, want);
-		ck_assert_msg(!exists(out_path), "case %zu left an output", i);
-	}
+	expect_rejections(bad_json, sizeof(bad_json) / sizeof(bad_json[0]));
 }
 END_TEST
 
@@ -1730,7 +1745,7 @@ static const char *foil(void)
 {
 	const char *f = getenv("FOIL");
 
-	return f && *f ? f : "../foil";
+	return f && *f ? f : "../../foil";
 }
 
 /* Runs `cmd...` in the sandbox with the program on an inherited fd (none if
@@ -1780,8 +1795,8 @@ START_TEST(end_to_end_flatpak)
 
 	ck_assert_msg(access(foil(), X_OK) == 0, "the sandbox %s is missing or "
 		      "not executable (build it first, or set FOIL)", foil());
-	ck_assert_msg(access("seccomp-probe", X_OK) == 0, "tests/seccomp-probe "
-		      "is not built");
+	ck_assert_msg(access("seccomp-probe", X_OK) == 0, "tests/seccomp-compile/"
+		      "seccomp-probe is not built");
 	must_compile_args(opts);
 
 	/* without the filter: everything works, so the test can fail */
@@ -1871,6 +1886,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, output_rename_error_leaves_nothing);
 	tcase_add_test(tc, stdout_output);
 	tcase_add_test(tc, check_option);
+	tcase_add_test(tc, check_warns_without_arch_check);
 	tcase_add_test(tc, explain_option);
 	tcase_add_test(tc, list_and_show);
 	suite_add_tcase(s, tc);

@@ -1,6 +1,6 @@
-/* seccomp-compile.c: command line, input detection and output of
+/* main.c: command line, input detection and output of
  * seccomp-compile.  See seccomp-compile(1). */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,6 @@
 #include <libgen.h>
 #include <linux/seccomp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +16,6 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-const char *sc_progname = "seccomp-compile";
-
-static void sc_report(const char *kind, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: %s", sc_progname, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void sc_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_report("", fmt, ap);
-	va_end(ap);
-}
-
-void sc_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sc_report("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void *sc_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		sc_error("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
-void *sc_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		sc_error("out of memory");
-		exit(1);
-	}
-	return p;
-}
-
-char *sc_xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(sc_xmalloc(n), s, n);
-}
 
 enum input_format { FMT_AUTO, FMT_LINE, FMT_JSON };
 
@@ -136,7 +80,8 @@ static const struct option long_opts[] = {
 
 static int parse_arch_list(const char *list, struct sc_options *o)
 {
-	char *copy = sc_xstrdup(list), *save = NULL, *a;
+	sc_autofree char *copy = sc_xstrdup(list);
+	char *save = NULL, *a;
 	int r = 0;
 
 	o->narches = 0;
@@ -162,7 +107,6 @@ static int parse_arch_list(const char *list, struct sc_options *o)
 		sc_error("--arch: expected a comma-separated list of architectures");
 		r = -1;
 	}
-	free(copy);
 	return r;
 }
 
@@ -232,7 +176,7 @@ static int parse_option(struct cmdline *c, int opt)
 	return -1;
 }
 
-/* getopt's own messages take two lines; the project wants one. */
+/* getopt's own messages take two lines; every message here takes one. */
 static void bad_option(char **argv)
 {
 	const char *arg = argv[optind - 1];
@@ -314,7 +258,7 @@ static int compile_file_policy(const struct cmdline *c, const char *path,
 
 	sc_policy_init(&p);
 	r = sc_policy_parse_file(&p, path);
-	if (r == -2)
+	if (r == SC_UNREADABLE)
 		sc_error("cannot read '%s': %s", path, strerror(errno));
 	if (r == 0)
 		r = sc_build_policy(&p, &c->opt, prog);
@@ -327,12 +271,11 @@ static int compile_input(const struct cmdline *c, struct sc_prog *prog)
 	const char *path = c->input ? c->input : "-";
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	enum input_format fmt = c->format;
+	sc_autofree char *text = NULL;
 	size_t len;
-	char *text;
-	int r;
 
 	if (c->preset) {
-		const struct seccomp_preset *ps = seccomp_preset_find(c->preset);
+		const struct sc_preset *ps = sc_preset_find(c->preset);
 
 		if (!ps) {
 			sc_error("--preset: unknown preset '%s' (see "
@@ -348,18 +291,19 @@ static int compile_input(const struct cmdline *c, struct sc_prog *prog)
 	}
 	if (fmt == FMT_AUTO)
 		fmt = looks_like_json(text) ? FMT_JSON : FMT_LINE;
+	if (fmt == FMT_JSON && strlen(text) != len) {
+		sc_error_at(SC_FILE_LOC(name), "JSON contains a NUL byte");
+		return -1;
+	}
 	if (fmt == FMT_JSON)
-		r = strlen(text) != len ?
-		    (sc_error("%s: JSON contains a NUL byte", name), -1) :
-		    sc_build_json(name, text, &c->opt, prog);
-	else if (strcmp(path, "-") == 0)
-		r = memchr(text, '\0', len) ?
-		    (sc_error("%s: policy contains a NUL byte", name), -1) :
-		    compile_line_policy(c, name, text, prog);
-	else
-		r = compile_file_policy(c, path, prog);
-	free(text);
-	return r;
+		return sc_build_json(name, text, &c->opt, prog);
+	if (strcmp(path, "-") != 0)
+		return compile_file_policy(c, path, prog);
+	if (memchr(text, '\0', len)) {
+		sc_error_at(SC_FILE_LOC(name), "policy contains a NUL byte");
+		return -1;
+	}
+	return compile_line_policy(c, name, text, prog);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -441,14 +385,12 @@ static int create_temp(const char *arg, const char *dir, char **tmp)
 static int replace_file(const char *arg, const char *target,
 			const struct stat *old, const struct sc_prog *prog)
 {
-	char *copy = sc_xstrdup(target), *tmp;
+	sc_autofree char *copy = sc_xstrdup(target);
+	sc_autofree char *tmp = NULL;
 	int fd = create_temp(arg, dirname(copy), &tmp), err;
 
-	if (fd < 0) {
-		free(tmp);
-		free(copy);
+	if (fd < 0)
 		return -1;
-	}
 	err = fill_temp(fd, old, prog);
 	if (close(fd) < 0 && !err)
 		err = errno;
@@ -458,8 +400,6 @@ static int replace_file(const char *arg, const char *target,
 		sc_error("cannot write '%s': %s", arg, strerror(err));
 	if (err && unlink(tmp) < 0)
 		sc_error("cannot remove '%s': %s", tmp, strerror(errno));
-	free(tmp);
-	free(copy);
 	return err ? -1 : 0;
 }
 
@@ -485,9 +425,8 @@ static int write_new_file(const char *arg, const struct sc_prog *prog)
 static int replace_regular(const char *arg, const struct stat *st,
 			   const struct sc_prog *prog)
 {
+	sc_autofree char *target = NULL;
 	struct stat lst;
-	char *target;
-	int r;
 
 	if (lstat(arg, &lst) < 0) {
 		sc_error("cannot write '%s': %s", arg, strerror(errno));
@@ -501,9 +440,7 @@ static int replace_regular(const char *arg, const struct stat *st,
 			 "%s", arg, strerror(errno));
 		return -1;
 	}
-	r = replace_file(arg, target, st, prog);
-	free(target);
-	return r;
+	return replace_file(arg, target, st, prog);
 }
 
 /* Why an opened device, FIFO or socket must not be written, or NULL. */
@@ -624,7 +561,8 @@ static int trial_load(const struct sc_prog *prog)
 static int check_file(const char *path)
 {
 	size_t len;
-	char *data = sc_read_file(path, &len), why[160];
+	sc_autofree char *data = sc_read_file(path, &len);
+	char why[160];
 	struct sc_prog prog;
 	int err;
 
@@ -633,61 +571,57 @@ static int check_file(const char *path)
 		return 1;
 	}
 	if (len % sizeof(struct sock_filter)) {
-		sc_error("%s: %zu bytes is not a whole number of 8-byte BPF "
-			 "instructions", path, len);
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "%zu bytes is not a whole number "
+			    "of 8-byte BPF instructions", len);
 		return 1;
 	}
 	prog.insns = (struct sock_filter *)data;
 	prog.len = len / sizeof(struct sock_filter);
 	if (sc_validate(prog.insns, prog.len, why, sizeof(why)) < 0) {
-		sc_error("%s: %s", path, why);
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "%s", why);
 		return 1;
 	}
 	err = trial_load(&prog);
 	if (err) {
-		sc_error("%s: the kernel refused the program: %s", path,
-			 strerror(err));
-		free(data);
+		sc_error_at(SC_FILE_LOC(path), "the kernel refused the program: "
+			    "%s", strerror(err));
 		return 1;
 	}
 	if (prog.insns[0].code != (BPF_LD | BPF_W | BPF_ABS) ||
 	    prog.insns[0].k != 4)
-		sc_warn("%s: the program does not start by checking the "
-			"architecture; other ABIs may bypass it", path);
+		sc_warn_at(SC_FILE_LOC(path), "the program does not start by "
+			   "checking the architecture; other ABIs may bypass it");
 	printf("%s: %zu instructions, valid\n", path, prog.len);
-	free(data);
 	return 0;
 }
 
 static void list_presets(void)
 {
-	const struct seccomp_preset *p;
+	const struct sc_preset *p;
 
-	for (size_t i = 0; (p = seccomp_preset_at(i)); i++)
+	for (size_t i = 0; (p = sc_preset_at(i)); i++)
 		printf("%-16s %s\n", p->name, p->about);
 }
 
 static void list_groups(void)
 {
-	const struct seccomp_group *g;
+	const struct sc_group *g;
 
-	printf("# groups of %s\n", seccomp_groups_version);
-	for (size_t i = 0; (g = seccomp_group_at(i)); i++)
+	printf("# groups of %s\n", sc_groups_version);
+	for (size_t i = 0; (g = sc_group_at(i)); i++)
 		printf("%-16s %s\n", g->name, g->about);
 }
 
 static int show_group(const char *name)
 {
-	const struct seccomp_group *g = seccomp_group_find(name);
+	const struct sc_group *g = sc_group_find(name);
 
 	if (!g) {
 		sc_error("--show-group: unknown group '%s' (see --list-groups)",
 			 name);
 		return 1;
 	}
-	printf("# %s (%s): %s\n", g->name, seccomp_groups_version, g->about);
+	printf("# %s (%s): %s\n", g->name, sc_groups_version, g->about);
 	for (const char *s = g->members; *s;) {
 		size_t n = strcspn(s, " ");
 
@@ -700,7 +634,7 @@ static int show_group(const char *name)
 
 static int show_preset(const char *name)
 {
-	const struct seccomp_preset *p = seccomp_preset_find(name);
+	const struct sc_preset *p = sc_preset_find(name);
 
 	if (!p) {
 		sc_error("--show-preset: unknown preset '%s' (see "

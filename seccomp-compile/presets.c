@@ -1,8 +1,8 @@
-/* seccomp-presets.c: the built-in policies, written in the line format of
+/* presets.c: the built-in policies, written in the line format of
  * seccomp-compile(1).  `seccomp-compile --preset NAME` compiles one; a
  * policy can pull one in with `preset NAME`.  System call names here that
  * the installed libseccomp does not know are skipped silently. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <string.h>
 
@@ -147,7 +147,7 @@ static const char build[] =
 	"allow personality a0 == PER_LINUX32\n"
 	"allow personality a0 == PER_QUERY\n";
 
-static const struct seccomp_preset presets[] = {
+static const struct sc_preset presets[] = {
 	{ "flatpak", "what Flatpak blocks for an ordinary app (deny-list)",
 	  flatpak },
 	{ "docker-default", "Docker 20.10's default profile, no capabilities "
@@ -156,7 +156,7 @@ static const struct seccomp_preset presets[] = {
 	  "no ptrace, mounts or namespaces", build },
 };
 
-const struct seccomp_preset *seccomp_preset_find(const char *name)
+const struct sc_preset *sc_preset_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
 		if (strcmp(presets[i].name, name) == 0)
@@ -164,7 +164,7 @@ const struct seccomp_preset *seccomp_preset_find(const char *name)
 	return NULL;
 }
 
-const struct seccomp_preset *seccomp_preset_at(size_t i)
+const struct sc_preset *sc_preset_at(size_t i)
 {
 	return i < sizeof(presets) / sizeof(presets[0]) ? &presets[i] : NULL;
 }

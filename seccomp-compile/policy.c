@@ -1,7 +1,7 @@
-/* seccomp-policy.c: parser of the line-based policy format (documented in
+/* policy.c: parser of the line-based policy format (documented in
  * seccomp-compile(1)).  It only records what the policy says; deciding which
- * rule wins and producing BPF is seccomp-build.c's job. */
-#include "seccomp-compile.h"
+ * rule wins and producing BPF is build.c's job. */
+#include "sc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +13,6 @@
 
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_TOKENS 256
-#define MAX_POLICY_BYTES (4u << 20)
 
 enum tok_kind { T_WORD, T_OP };
 
@@ -39,15 +38,15 @@ struct line_ctx {
 static void perr(const struct line_ctx *c, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error at column `col` of the current line. */
 static void perr(const struct line_ctx *c, unsigned col, const char *fmt, ...)
 {
+	struct sc_loc loc = { .file = c->file, .line = c->line, .col = col };
 	va_list ap;
 
-	fprintf(stderr, "%s: %s:%u:%u: ", sc_progname, c->file, c->line, col);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sc_vreport_at(&loc, SC_ERROR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static bool tok_is(const struct token *t, const char *s)
@@ -187,8 +186,8 @@ static int parse_errno(const char *s, int *e)
 /* Returns 1 when `word` is an action keyword, 0 if not, -1 on a bad errno.
  * `arg` is the following word (for `errno X`); *used_arg says if it was
  * consumed. */
-int sc_parse_action(const char *word, const char *arg, uint32_t *action,
-		    bool *used_arg)
+static int parse_action(const char *word, const char *arg, uint32_t *action,
+			bool *used_arg)
 {
 	int e;
 
@@ -225,7 +224,7 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	const struct token *w = next_word(c, "an action (allow, errno NAME, "
 					     "kill, kill-thread, trap, log)");
 	const struct token *a = peek(c);
-	char *word, *arg = NULL;
+	sc_autofree char *word = NULL, *arg = NULL;
 	bool used;
 	int r;
 
@@ -234,7 +233,7 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	word = tok_str(w);
 	if (a && a->kind == T_WORD)
 		arg = tok_str(a);
-	r = sc_parse_action(word, arg, action, &used);
+	r = parse_action(word, arg, action, &used);
 	if (r == 0)
 		perr(c, w->col, "unknown action '%s' (expected allow, errno NAME, "
 		     "kill, kill-thread, trap or log)", word);
@@ -244,8 +243,6 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 	else if (r < 0)
 		perr(c, a->col, "unknown errno '%s' (expected a name such as "
 		     "EPERM or a number 0-4095)", arg);
-	free(word);
-	free(arg);
 	if (r <= 0)
 		return -1;
 	if (used)
@@ -256,13 +253,12 @@ static int parse_action_tokens(struct line_ctx *c, uint32_t *action)
 /* VALUE := TERM ('|' TERM)*, TERM := number | constant name */
 static int parse_value(struct line_ctx *c, const struct token *t, uint64_t *v)
 {
-	char *s = tok_str(t), *save = NULL, *term;
-	int r = 0;
+	sc_autofree char *s = tok_str(t);
+	char *save = NULL, *term;
 
 	*v = 0;
 	if (s[0] == '|' || s[strlen(s) - 1] == '|' || strstr(s, "||")) {
 		perr(c, t->col, "empty term in value '%s'", s);
-		free(s);
 		return -1;
 	}
 	for (term = strtok_r(s, "|", &save); term;
@@ -273,13 +269,11 @@ static int parse_value(struct line_ctx *c, const struct token *t, uint64_t *v)
 			perr(c, t->col + (unsigned)(term - s),
 			     "unknown value '%s' (expected a number or a constant "
 			     "such as CLONE_NEWUSER, TIOCSTI, AF_INET)", term);
-			r = -1;
-			break;
+			return -1;
 		}
 		*v |= x;
 	}
-	free(s);
-	return r;
+	return 0;
 }
 
 static bool is_arg_word(const struct token *t, unsigned *arg, bool *lo32)
@@ -400,13 +394,14 @@ static int add_target(struct line_ctx *c, const char *name, unsigned col,
 static int add_group(struct line_ctx *c, const char *name, unsigned col,
 		     const struct sc_rule *tmpl, unsigned depth)
 {
-	const struct seccomp_group *g = seccomp_group_find(name);
-	char *members, *save = NULL, *m;
+	const struct sc_group *g = sc_group_find(name);
+	sc_autofree char *members = NULL;
+	char *save = NULL, *m;
 	int r = 0;
 
 	if (!g) {
 		perr(c, col, "unknown group '%s' (seccomp-compile --list-groups "
-		     "shows the %s groups)", name, seccomp_groups_version);
+		     "shows the %s groups)", name, sc_groups_version);
 		return -1;
 	}
 	if (depth > 8) {
@@ -417,7 +412,6 @@ static int add_group(struct line_ctx *c, const char *name, unsigned col,
 	for (m = strtok_r(members, " ", &save); m && r == 0;
 	     m = strtok_r(NULL, " ", &save))
 		r = add_target(c, m, col, tmpl, true, depth + 1);
-	free(members);
 	return r;
 }
 
@@ -463,89 +457,113 @@ static bool looks_like_bad_arg(const struct token *t)
 	return i == t->len || t->start[i] == '.';
 }
 
-/* allow|deny TARGET... [COND [&&] COND...] [ACTION] */
-static int parse_rule(struct line_ctx *c, bool deny)
+static bool at_arg_word(const struct line_ctx *c)
 {
-	struct sc_rule tmpl;
-	unsigned first = c->pos, ntargets = 0, dummy;
+	unsigned arg;
 	bool lo32;
 
-	memset(&tmpl, 0, sizeof(tmpl));
-	tmpl.action = deny ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW;
-	/* Targets end at the first argument condition or action keyword;
-	 * the first target is always a name, so `deny kill` works. */
-	while (peek(c) && peek(c)->kind == T_WORD &&
-	       !is_arg_word(peek(c), &dummy, &lo32) &&
-	       (ntargets == 0 || !is_action_word(peek(c)))) {
-		if (looks_like_bad_arg(peek(c))) {
-			perr(c, peek(c)->col, "no argument '%.*s' (system calls "
-			     "have a0 to a5, optionally with .lo32)",
-			     (int)peek(c)->len, peek(c)->start);
+	return peek(c) && is_arg_word(peek(c), &arg, &lo32);
+}
+
+/* Targets end at the first argument condition or action keyword; the
+ * first target is always a name, so `deny kill` works. */
+static int parse_targets(struct line_ctx *c, unsigned *ntargets)
+{
+	const struct token *t;
+
+	*ntargets = 0;
+	while ((t = peek(c)) && t->kind == T_WORD && !at_arg_word(c) &&
+	       (*ntargets == 0 || !is_action_word(t))) {
+		if (looks_like_bad_arg(t)) {
+			perr(c, t->col, "no argument '%.*s' (system calls have "
+			     "a0 to a5, optionally with .lo32)", (int)t->len,
+			     t->start);
 			return -1;
 		}
-		if (!valid_name(peek(c))) {
-			perr(c, peek(c)->col, "'%.*s' is not a system call or "
-			     "@group name", (int)peek(c)->len, peek(c)->start);
+		if (!valid_name(t)) {
+			perr(c, t->col, "'%.*s' is not a system call or @group "
+			     "name", (int)t->len, t->start);
 			return -1;
 		}
-		ntargets++;
+		(*ntargets)++;
 		c->pos++;
 	}
-	if (ntargets == 0) {
-		if (peek(c))
-			perr(c, peek(c)->col, "expected a system call or @group "
-			     "name, got '%.*s'", (int)peek(c)->len,
-			     peek(c)->start);
-		else
-			perr(c, end_col(c), "expected a system call or @group "
-			     "name at end of line");
-		return -1;
-	}
-	while (peek(c) && is_arg_word(peek(c), &dummy, &lo32)) {
+	if (*ntargets > 0)
+		return 0;
+	if (t)
+		perr(c, t->col, "expected a system call or @group name, got "
+		     "'%.*s'", (int)t->len, t->start);
+	else
+		perr(c, end_col(c), "expected a system call or @group name at "
+		     "end of line");
+	return -1;
+}
+
+/* COND [&&] COND...: at most one comparison per argument. */
+static int parse_conds(struct line_ctx *c, struct sc_rule *tmpl)
+{
+	while (at_arg_word(c)) {
 		const struct token *at = peek(c);
 
-		if (tmpl.ncond == SC_MAX_ARGS) {
+		if (tmpl->ncond == SC_MAX_ARGS) {
 			perr(c, at->col, "too many conditions (at most %d)",
 			     SC_MAX_ARGS);
 			return -1;
 		}
-		if (parse_cond(c, &tmpl.cond[tmpl.ncond]) < 0)
+		if (parse_cond(c, &tmpl->cond[tmpl->ncond]) < 0)
 			return -1;
-		for (unsigned i = 0; i < tmpl.ncond; i++)
-			if (tmpl.cond[i].arg == tmpl.cond[tmpl.ncond].arg) {
+		for (unsigned i = 0; i < tmpl->ncond; i++)
+			if (tmpl->cond[i].arg == tmpl->cond[tmpl->ncond].arg) {
 				perr(c, at->col, "a%u is already compared on this "
 				     "line (libseccomp allows one comparison per "
 				     "argument; write two lines for OR)",
-				     tmpl.cond[i].arg);
+				     tmpl->cond[i].arg);
 				return -1;
 			}
-		tmpl.ncond++;
+		tmpl->ncond++;
 		if (peek(c) && peek(c)->kind == T_OP && tok_is(peek(c), "&&"))
 			c->pos++;
 	}
-	if (peek(c)) {
-		if (!deny) {
-			perr(c, peek(c)->col, "unexpected '%.*s' (expected a "
-			     "condition aN OP VALUE or end of line)",
-			     (int)peek(c)->len, peek(c)->start);
-			return -1;
-		}
-		if (parse_action_tokens(c, &tmpl.action) < 0)
-			return -1;
-		if (tmpl.action == SCMP_ACT_ALLOW) {
-			perr(c, c->tok[c->pos - 1].col, "'deny' needs a denying "
-			     "action (errno, kill, kill-thread, trap or log)");
-			return -1;
-		}
+	return 0;
+}
+
+/* What follows the conditions: nothing, or for `deny` a denying action. */
+static int parse_rule_action(struct line_ctx *c, bool deny,
+			     struct sc_rule *tmpl)
+{
+	if (!peek(c))
+		return 0;
+	if (!deny) {
+		perr(c, peek(c)->col, "unexpected '%.*s' (expected a condition "
+		     "aN OP VALUE or end of line)", (int)peek(c)->len,
+		     peek(c)->start);
+		return -1;
 	}
-	if (expect_end(c) < 0)
+	if (parse_action_tokens(c, &tmpl->action) < 0)
+		return -1;
+	if (tmpl->action == SCMP_ACT_ALLOW) {
+		perr(c, c->tok[c->pos - 1].col, "'deny' needs a denying action "
+		     "(errno, kill, kill-thread, trap or log)");
+		return -1;
+	}
+	return 0;
+}
+
+/* allow|deny TARGET... [COND [&&] COND...] [ACTION] */
+static int parse_rule(struct line_ctx *c, bool deny)
+{
+	struct sc_rule tmpl;
+	unsigned first = c->pos, ntargets;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.action = deny ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW;
+	if (parse_targets(c, &ntargets) < 0 || parse_conds(c, &tmpl) < 0 ||
+	    parse_rule_action(c, deny, &tmpl) < 0 || expect_end(c) < 0)
 		return -1;
 	for (unsigned i = first; i < first + ntargets; i++) {
-		char *name = tok_str(&c->tok[i]);
-		int r = add_target(c, name, c->tok[i].col, &tmpl, false, 0);
+		sc_autofree char *name = tok_str(&c->tok[i]);
 
-		free(name);
-		if (r < 0)
+		if (add_target(c, name, c->tok[i].col, &tmpl, false, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -557,9 +575,8 @@ static int parse_arch(struct line_ctx *c)
 
 	while (peek(c)) {
 		const struct token *t = next_word(c, "an architecture name");
-		char *name;
+		sc_autofree char *name = NULL;
 		uint32_t tok;
-		int r;
 
 		if (!t)
 			return -1;
@@ -568,13 +585,11 @@ static int parse_arch(struct line_ctx *c)
 			return -1;
 		}
 		name = tok_str(t);
-		r = sc_resolve_arch(name, &tok);
-		if (r < 0)
+		if (sc_resolve_arch(name, &tok) < 0) {
 			perr(c, t->col, "unknown architecture '%s' (expected "
 			     "native, x86_64, x86, x32, aarch64, arm, ...)", name);
-		free(name);
-		if (r < 0)
 			return -1;
+		}
 		for (unsigned i = 0; i < n; i++)
 			if (c->p->arches[i] == tok) {
 				perr(c, t->col, "architecture listed twice");
@@ -593,21 +608,19 @@ static int parse_arch(struct line_ctx *c)
 static int include_preset(struct line_ctx *c)
 {
 	const struct token *t = next_word(c, "a preset name");
-	const struct seccomp_preset *ps;
-	char *name;
+	const struct sc_preset *ps;
+	sc_autofree char *name = NULL;
 	int r;
 
 	if (!t || expect_end(c) < 0)
 		return -1;
 	name = tok_str(t);
-	ps = seccomp_preset_find(name);
+	ps = sc_preset_find(name);
 	if (!ps) {
 		perr(c, t->col, "unknown preset '%s' (seccomp-compile "
 		     "--list-presets shows them)", name);
-		free(name);
 		return -1;
 	}
-	free(name);
 	if (c->p->depth >= MAX_INCLUDE_DEPTH) {
 		perr(c, t->col, "includes nest too deeply (more than %d levels)",
 		     MAX_INCLUDE_DEPTH);
@@ -623,7 +636,7 @@ static int include_preset(struct line_ctx *c)
 static int include_file(struct line_ctx *c, const struct token *kw)
 {
 	const char *s = kw->start + kw->len;
-	char *path;
+	sc_autofree char *path = NULL;
 	int r;
 
 	while (isspace((unsigned char)*s))
@@ -646,10 +659,9 @@ static int include_file(struct line_ctx *c, const struct token *kw)
 	c->p->depth++;
 	r = sc_policy_parse_file(c->p, path);
 	c->p->depth--;
-	if (r == -2)
+	if (r == SC_UNREADABLE)
 		perr(c, (unsigned)(s - c->raw) + 1, "cannot read '%s': %s", path,
 		     strerror(errno));
-	free(path);
 	return r < 0 ? -1 : 0;
 }
 
@@ -701,7 +713,7 @@ static const char *keep_name(struct sc_policy *p, const char *name)
 static int parse_text_in(struct sc_policy *p, const char *name,
 			 const char *dir, const char *text, bool builtin)
 {
-	struct line_ctx *c = sc_xmalloc(sizeof(*c));
+	sc_autofree struct line_ctx *c = sc_xmalloc(sizeof(*c));
 	const char *s = text;
 	int r = 0;
 
@@ -712,100 +724,51 @@ static int parse_text_in(struct sc_policy *p, const char *name,
 	c->builtin = builtin;
 	while (*s && r == 0) {
 		size_t len = strcspn(s, "\n");
+		sc_autofree char *raw = sc_xmalloc(len + 1);
 		char *hash;
 
-		c->line++;
-		c->raw = sc_xmalloc(len + 1);
-		memcpy(c->raw, s, len);
-		c->raw[len] = '\0';
-		hash = strchr(c->raw, '#');
+		memcpy(raw, s, len);
+		raw[len] = '\0';
+		hash = strchr(raw, '#');
 		if (hash)
 			*hash = '\0';
+		c->line++;
+		c->raw = raw;
 		r = parse_line(c);
-		free(c->raw);
 		s += len;
 		if (*s == '\n')
 			s++;
 	}
-	free(c);
 	return r;
 }
 
-int sc_policy_parse_text(struct sc_policy *p, const char *name,
-			 const char *text, bool builtin)
+enum sc_status sc_policy_parse_text(struct sc_policy *p, const char *name,
+				    const char *text, bool builtin)
 {
 	return parse_text_in(p, name, NULL, text, builtin);
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* SC_UNREADABLE (errno set, nothing reported) if the file cannot be read. */
+enum sc_status sc_policy_parse_file(struct sc_policy *p, const char *path)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = sc_xmalloc(cap);
-
-	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (got == 0)
-			break;
-		if (n > MAX_POLICY_BYTES) {
-			free(buf);
-			errno = EFBIG;
-			return NULL;
-		}
-		if (cap - n - 1 == 0)
-			buf = sc_xrealloc(buf, cap *= 2);
-	}
-	if (ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-/* Reads a whole file ("-" = stdin) into memory.  NULL + errno on error. */
-char *sc_read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-	char *text;
-	int saved;
-
-	if (!f)
-		return NULL;
-	text = read_all(f, len);
-	saved = errno;
-	if (f != stdin)
-		fclose(f);
-	errno = saved;
-	return text;
-}
-
-/* Returns -2 if the file cannot be read (errno set), -1 on a policy error. */
-int sc_policy_parse_file(struct sc_policy *p, const char *path)
-{
+	bool is_stdin = strcmp(path, "-") == 0;
+	sc_autofree char *text = NULL, *copy = NULL;
+	const char *dir = NULL;
 	size_t len;
-	char *text = sc_read_file(path, &len), *copy, *dir;
-	int r;
 
+	text = sc_read_file(path, &len);
 	if (!text)
-		return -2;
+		return SC_UNREADABLE;
 	if (memchr(text, '\0', len)) {
-		fprintf(stderr, "%s: %s: policy contains a NUL byte (binary "
-			"file?)\n", sc_progname, path);
-		free(text);
-		return -1;
+		sc_error_at(SC_FILE_LOC(path), "policy contains a NUL byte "
+			    "(binary file?)");
+		return SC_FAILED;
 	}
-	copy = sc_xstrdup(path);
-	dir = strcmp(path, "-") == 0 ? NULL : dirname(copy);
-	if (dir)
-		dir = (char *)keep_name(p, dir);
-	r = parse_text_in(p, strcmp(path, "-") == 0 ? "<stdin>" : path, dir, text,
-			  false);
-	free(copy);
-	free(text);
-	return r;
+	if (!is_stdin) {
+		copy = sc_xstrdup(path);
+		dir = keep_name(p, dirname(copy));
+	}
+	return parse_text_in(p, is_stdin ? "<stdin>" : path, dir, text, false);
 }
 
 void sc_policy_init(struct sc_policy *p)

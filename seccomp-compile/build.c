@@ -1,4 +1,4 @@
-/* seccomp-build.c: turns a parsed line-format policy into one BPF program.
+/* build.c: turns a parsed line-format policy into one BPF program.
  *
  * libseccomp keeps one action per system call and lets an unconditional
  * rule silently swallow conditional ones (allow clone + deny clone with
@@ -15,14 +15,12 @@
  * the layers are concatenated in front of the main filter and every
  * "return sentinel" becomes a jump to the start of the next layer.  The
  * result is still one program of the kind seccomp_export_bpf() writes. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 /* Never produced by a policy (the line format has no `trace` action). */
 #define SC_SENTINEL SCMP_ACT_TRACE(0x5ccf)
@@ -42,31 +40,8 @@ struct resolved {
 	uint32_t main_default;
 };
 
-int sc_resolve_arch(const char *name, uint32_t *token)
-{
-	*token = strcmp(name, "native") == 0 ? seccomp_arch_native()
-					     : seccomp_arch_resolve_name(name);
-	return *token ? 0 : -1;
-}
-
-/* The native ABI plus the 32-bit one its kernel runs too (x86 on x86_64,
- * arm on aarch64).  x32 is deliberately absent: its calls hit libseccomp's
- * bad-arch check and kill the process. */
-int sc_default_arches(uint32_t *arches, unsigned *n)
-{
-	uint32_t native = seccomp_arch_native();
-
-	*n = 0;
-	arches[(*n)++] = native;
-	if (native == SCMP_ARCH_X86_64)
-		arches[(*n)++] = SCMP_ARCH_X86;
-	else if (native == SCMP_ARCH_AARCH64)
-		arches[(*n)++] = SCMP_ARCH_ARM;
-	return 0;
-}
-
 /* Higher is stricter, following the kernel's precedence of actions. */
-int sc_action_rank(uint32_t action)
+static int action_rank(uint32_t action)
 {
 	switch (action & 0xffff0000u) {
 	case SCMP_ACT_KILL_PROCESS: return 7;
@@ -78,118 +53,6 @@ int sc_action_rank(uint32_t action)
 	case SCMP_ACT_LOG: return 1;
 	default: return 0;                          /* ALLOW */
 	}
-}
-
-static int set_attrs(scmp_filter_ctx ctx, const struct sc_options *o)
-{
-	/* Killing only the thread would leave a half-working process behind. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, o->optimize))
-		return -1;
-	return 0;
-}
-
-static int add_arches(scmp_filter_ctx ctx, const uint32_t *arches, unsigned n)
-{
-	uint32_t native = seccomp_arch_native();
-	bool keep_native = false;
-
-	for (unsigned i = 0; i < n; i++) {
-		int r;
-
-		if (arches[i] == native) {
-			keep_native = true;
-			continue;
-		}
-		r = seccomp_arch_add(ctx, arches[i]);
-		if (r < 0 && r != -EEXIST)
-			return r;
-	}
-	return keep_native ? 0 : seccomp_arch_remove(ctx, native);
-}
-
-/* A context with all architectures added before any rule: libseccomp does
- * not copy existing rules to an architecture added later. */
-scmp_filter_ctx sc_new_ctx(uint32_t def, const uint32_t *arches, unsigned n,
-			   const struct sc_options *o)
-{
-	scmp_filter_ctx ctx;
-
-	/* A fixed API level keeps the output independent of the build host's
-	 * kernel: level 3 has KILL_PROCESS and LOG. */
-	seccomp_api_set(3);
-	ctx = seccomp_init(def);
-	if (!ctx) {
-		sc_error("libseccomp cannot create a filter with this default "
-			 "action");
-		return NULL;
-	}
-	if (set_attrs(ctx, o) < 0 || add_arches(ctx, arches, n) < 0) {
-		sc_error("libseccomp refused the architecture list");
-		seccomp_release(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
-int sc_export_ctx(scmp_filter_ctx ctx, const struct sc_options *o,
-		  struct sc_prog *out)
-{
-	int fd = memfd_create("seccomp-compile", MFD_CLOEXEC), r;
-	off_t size;
-
-	memset(out, 0, sizeof(*out));
-	if (fd < 0) {
-		sc_error("memfd_create: %s", strerror(errno));
-		return -1;
-	}
-	r = seccomp_export_bpf(ctx, fd);
-	size = lseek(fd, 0, SEEK_END);
-	if (r < 0 || size <= 0 || size % sizeof(struct sock_filter) ||
-	    lseek(fd, 0, SEEK_SET) != 0) {
-		sc_error("libseccomp could not export the program: %s",
-			 strerror(r < 0 ? -r : EIO));
-		close(fd);
-		return -1;
-	}
-	out->len = (size_t)size / sizeof(struct sock_filter);
-	out->insns = sc_xmalloc((size_t)size);
-	if (read(fd, out->insns, (size_t)size) != size) {
-		sc_error("reading the exported program back failed");
-		close(fd);
-		sc_prog_free(out);
-		return -1;
-	}
-	close(fd);
-	if (o && o->explain_fd >= 0) {
-		fflush(stdout);
-		seccomp_export_pfc(ctx, o->explain_fd);
-	}
-	return 0;
-}
-
-int sc_prog_append(struct sc_prog *dst, const struct sc_prog *src)
-{
-	dst->insns = sc_xrealloc(dst->insns, (dst->len + src->len) *
-				 sizeof(struct sock_filter));
-	memcpy(dst->insns + dst->len, src->insns,
-	       src->len * sizeof(struct sock_filter));
-	dst->len += src->len;
-	return 0;
-}
-
-void sc_prog_free(struct sc_prog *p)
-{
-	free(p->insns);
-	p->insns = NULL;
-	p->len = 0;
-}
-
-static void report_rule_error(const struct sc_rule *r, int err)
-{
-	fprintf(stderr, "%s: %s:%u:%u: libseccomp rejected the rule for '%s': "
-		"%s\n", sc_progname, r->loc.file, r->loc.line, r->loc.col,
-		r->name, strerror(-err));
 }
 
 static struct sys_entry *find_sys(struct resolved *rs, int nr, size_t *idx)
@@ -218,23 +81,30 @@ static struct sys_entry *get_sys(struct resolved *rs, int nr, const char *name,
 	return e;
 }
 
-static int resolve_name(const struct sc_rule *r, const struct sc_options *o)
-{
-	int nr = seccomp_syscall_resolve_name(r->name);
+enum name_status { NAME_KNOWN, NAME_SKIPPED, NAME_REFUSED };
 
-	if (nr != __NR_SCMP_ERROR)
-		return nr;
+/* The number of the rule's system call in *nr, or why there is none.  A
+ * name libseccomp does not know is skipped with a warning, or refused
+ * under --strict; in a preset or group it is skipped quietly. */
+static enum name_status resolve_name(const struct sc_rule *r,
+				     const struct sc_options *o, int *nr)
+{
+	*nr = seccomp_syscall_resolve_name(r->name);
+	if (*nr != __NR_SCMP_ERROR)
+		return NAME_KNOWN;
 	if (r->loc.builtin) {
 		if (o->verbose)
-			sc_warn("%s:%u: '%s' is unknown to this libseccomp; skipped",
-				r->loc.file, r->loc.line, r->name);
-		return __NR_SCMP_ERROR;
+			sc_warn_at(&r->loc, "'%s' is unknown to this libseccomp; "
+				   "skipped", r->name);
+		return NAME_SKIPPED;
 	}
-	fprintf(stderr, "%s: %s:%u:%u: %sunknown system call '%s'%s\n",
-		sc_progname, r->loc.file, r->loc.line, r->loc.col,
-		o->strict ? "" : "warning: ", r->name,
-		o->strict ? " (--strict)" : "; rule skipped");
-	return o->strict ? -2 : __NR_SCMP_ERROR;
+	if (o->strict) {
+		sc_error_at(&r->loc, "unknown system call '%s' (--strict)",
+			    r->name);
+		return NAME_REFUSED;
+	}
+	sc_warn_at(&r->loc, "unknown system call '%s'; rule skipped", r->name);
+	return NAME_SKIPPED;
 }
 
 /* Every system call name libseccomp knows for the target architectures.
@@ -275,24 +145,21 @@ static void add_known(struct resolved *rs, const uint32_t *arches, unsigned n,
 static int check_rule_counts(const struct sc_policy *p,
 			     const struct resolved *rs)
 {
-	unsigned *count = sc_xmalloc((rs->nsys + 1) * sizeof(unsigned));
-	int r = 0;
+	sc_autofree unsigned *count = sc_xmalloc((rs->nsys + 1) *
+						  sizeof(unsigned));
 
 	memset(count, 0, (rs->nsys + 1) * sizeof(unsigned));
-	for (size_t i = 0; r == 0 && i < p->nrules; i++) {
+	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sc_rule *rule = &p->rules[i];
 
 		if (rs->rule_sys[i] < 0 || rule->ncond == 0 ||
 		    ++count[rs->rule_sys[i]] <= MAX_COND_RULES_PER_CALL)
 			continue;
-		fprintf(stderr, "%s: %s:%u:%u: more than %d conditional rules "
-			"for '%s'\n", sc_progname, rule->loc.file,
-			rule->loc.line, rule->loc.col, MAX_COND_RULES_PER_CALL,
-			rule->name);
-		r = -1;
+		sc_error_at(&rule->loc, "more than %d conditional rules for "
+			    "'%s'", MAX_COND_RULES_PER_CALL, rule->name);
+		return -1;
 	}
-	free(count);
-	return r;
+	return 0;
 }
 
 static int resolve(const struct sc_policy *p, const uint32_t *arches,
@@ -307,14 +174,16 @@ static int resolve(const struct sc_policy *p, const uint32_t *arches,
 	rs->main_default = unknown_mode ? p->unknown_action : p->default_action;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sc_rule *r = &p->rules[i];
-		int nr = resolve_name(r, o);
+		enum name_status status;
 		struct sys_entry *e;
 		size_t idx;
+		int nr;
 
 		rs->rule_sys[i] = -1;
-		if (nr == -2)
-			return -1;
-		if (nr == __NR_SCMP_ERROR)
+		status = resolve_name(r, o, &nr);
+		if (status == NAME_REFUSED)
+			return SC_FAILED;
+		if (status == NAME_SKIPPED)
 			continue;
 		e = get_sys(rs, nr, r->name, &idx);
 		rs->rule_sys[i] = (int)idx;
@@ -376,7 +245,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 	/* -EFAULT: a call that exists on none of the target architectures. */
 	if (err == 0 || err == -EFAULT)
 		return 0;
-	report_rule_error(r, err);
+	sc_error_at(&r->loc, "libseccomp rejected the rule for '%s': %s",
+		    r->name, strerror(-err));
 	return -1;
 }
 
@@ -477,8 +347,8 @@ static size_t layer_actions(const struct sc_policy *p,
 			acts[n++] = p->rules[i].action;
 	}
 	for (size_t i = 1; i < n; i++)      /* stable insertion sort */
-		for (size_t j = i; j > 0 && sc_action_rank(acts[j]) >
-					    sc_action_rank(acts[j - 1]); j--) {
+		for (size_t j = i; j > 0 && action_rank(acts[j]) >
+					    action_rank(acts[j - 1]); j--) {
 			uint32_t t = acts[j];
 
 			acts[j] = acts[j - 1];
@@ -491,7 +361,8 @@ static int build_all(const struct sc_policy *p, const struct resolved *rs,
 		     const bool *keep, const uint32_t *arches, unsigned narches,
 		     const struct sc_options *o, struct sc_prog *out)
 {
-	uint32_t *acts = sc_xmalloc((p->nrules + 1) * sizeof(uint32_t));
+	sc_autofree uint32_t *acts = sc_xmalloc((p->nrules + 1) *
+						sizeof(uint32_t));
 	size_t nacts = layer_actions(p, rs, keep, acts);
 	struct sc_prog part;
 	int r = 0;
@@ -512,19 +383,18 @@ static int build_all(const struct sc_policy *p, const struct resolved *rs,
 		sc_prog_append(out, &part);
 		sc_prog_free(&part);
 	}
-	free(acts);
 	if (r < 0)
 		sc_prog_free(out);
 	return r;
 }
 
-int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
-		    struct sc_prog *out)
+enum sc_status sc_build_policy(const struct sc_policy *p,
+			       const struct sc_options *o, struct sc_prog *out)
 {
 	uint32_t arches[SC_MAX_ARCHES];
 	unsigned narches;
 	struct resolved rs;
-	bool *keep;
+	sc_autofree bool *keep = NULL;
 	int r;
 
 	if (o->narches) {
@@ -542,7 +412,6 @@ int sc_build_policy(const struct sc_policy *p, const struct sc_options *o,
 		plan_layers(p, &rs, keep);
 		r = build_all(p, &rs, keep, arches, narches, o, out);
 	}
-	free(keep);
 	free(rs.sys);
 	free(rs.rule_sys);
 	return r;

@@ -1,8 +1,8 @@
-/* seccomp-check.c: static validation of a raw seccomp program with the rules
+/* check.c: static validation of a raw seccomp program with the rules
  * the kernel applies when it is loaded (kernel/seccomp.c and the classic-BPF
  * checker), so that a bad file is reported with a reason instead of the
  * kernel's bare EINVAL. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,16 +1,16 @@
-/* seccomp-groups.c: the system-call groups of systemd 252 (the version in
+/* groups.c: the system-call groups of systemd 252 (the version in
  * Debian 12), as data.  Membership was taken from `systemd-analyze
  * syscall-filter` of systemd 252.39 and is pinned here on purpose: systemd
  * changes group contents between releases, and a policy must mean the same
  * thing on every build host.  Names starting with '@' refer to other groups.
- * Update all groups together and change seccomp_groups_version with them. */
-#include "seccomp-compile.h"
+ * Update all groups together and change sc_groups_version with them. */
+#include "sc.h"
 
 #include <string.h>
 
-const char seccomp_groups_version[] = "systemd 252";
+const char sc_groups_version[] = "systemd 252";
 
-static const struct seccomp_group groups[] = {
+static const struct sc_group groups[] = {
 	{ "@default", "calls every process needs; systemd always allows them",
 	  "arch_prctl brk cacheflush clock_getres clock_getres_time64 "
 	  "clock_gettime clock_gettime64 clock_nanosleep clock_nanosleep_time64 "
@@ -214,7 +214,7 @@ static const struct seccomp_group groups[] = {
 	  "vmsplice wait4 waitid waitpid write writev" },
 };
 
-const struct seccomp_group *seccomp_group_find(const char *name)
+const struct sc_group *sc_group_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		if (strcmp(groups[i].name, name) == 0)
@@ -222,7 +222,7 @@ const struct seccomp_group *seccomp_group_find(const char *name)
 	return NULL;
 }
 
-const struct seccomp_group *seccomp_group_at(size_t i)
+const struct sc_group *sc_group_at(size_t i)
 {
 	return i < sizeof(groups) / sizeof(groups[0]) ? &groups[i] : NULL;
 }

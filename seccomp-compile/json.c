@@ -1,4 +1,4 @@
-/* seccomp-json.c: OCI runtime-spec seccomp profiles, with Docker's
+/* json.c: OCI runtime-spec seccomp profiles, with Docker's
  * extensions (archMap, includes/excludes, legacy `name`), compiled with the
  * meaning runc and crun give them:
  *   - rules are handed to libseccomp in file order, one filter;
@@ -16,8 +16,15 @@
  * C-only, long maintained, already a dependency of many base-system
  * packages, and it keeps 64-bit unsigned integers exact, which seccomp
  * argument values need.  A hand-written parser would be one more thing to
- * get wrong in front of untrusted input. */
-#include "seccomp-compile.h"
+ * get wrong in front of untrusted input.
+ *
+ * This front end does not go through struct sc_policy and build.c, on
+ * purpose: build.c makes the most specific rule win, while runc and crun
+ * give libseccomp the rules as they come, and a profile written for them
+ * must mean here what it means there.  So the rules go straight into a
+ * libseccomp context made and exported by emit.c, the one thing the two
+ * paths share. */
+#include "sc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,30 +51,24 @@ static void jerr(const struct jctx *j, const char *path, const char *fmt, ...)
 static void jwarn(const struct jctx *j, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void jmsg(const struct jctx *j, const char *kind, const char *path,
-		 const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: %s: %s%s%s", sc_progname, j->file, kind,
-		path[0] ? path : "", path[0] ? ": " : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
+/* Messages about the value at `path` ("" for the document itself). */
 static void jerr(const struct jctx *j, const char *path, const char *fmt, ...)
 {
+	struct sc_loc loc = { .file = j->file, .path = path };
 	va_list ap;
 
 	va_start(ap, fmt);
-	jmsg(j, "", path, fmt, ap);
+	sc_vreport_at(&loc, SC_ERROR, fmt, ap);
 	va_end(ap);
 }
 
 static void jwarn(const struct jctx *j, const char *path, const char *fmt, ...)
 {
+	struct sc_loc loc = { .file = j->file, .path = path };
 	va_list ap;
 
 	va_start(ap, fmt);
-	jmsg(j, "warning: ", path, fmt, ap);
+	sc_vreport_at(&loc, SC_WARNING, fmt, ap);
 	va_end(ap);
 }
 
@@ -689,27 +690,25 @@ static json_object *parse_document(const char *name, const char *text)
 	json_tokener *tok = json_tokener_new();
 	size_t len = strlen(text), end;
 	json_object *root;
-	unsigned line = 1, col = 1;
+	struct sc_loc loc = { .file = name, .line = 1, .col = 1 };
 
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	end = json_tokener_get_parse_end(tok);
 	for (size_t i = 0; i < end && i < len; i++) {
-		col = text[i] == '\n' ? 1 : col + 1;
-		line += text[i] == '\n';
+		loc.col = text[i] == '\n' ? 1 : loc.col + 1;
+		loc.line += text[i] == '\n';
 	}
 	if (!root) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
-		fprintf(stderr, "%s: %s:%u:%u: invalid JSON: %s\n", sc_progname,
-			name, line, col, e == json_tokener_continue ?
-			"unexpected end of input" : json_tokener_error_desc(e));
+		sc_error_at(&loc, "invalid JSON: %s", e == json_tokener_continue ?
+			    "unexpected end of input" : json_tokener_error_desc(e));
 	} else {
 		while (end < len && isspace((unsigned char)text[end]))
 			end++;
 		if (end < len) {
-			fprintf(stderr, "%s: %s:%u:%u: invalid JSON: data after "
-				"the end of the document\n", sc_progname, name,
-				line, col);
+			sc_error_at(&loc, "invalid JSON: data after the end of "
+				    "the document");
 			json_object_put(root);
 			root = NULL;
 		}
@@ -736,8 +735,8 @@ static int compile_rules(struct jctx *j, json_object *root)
 	return 0;
 }
 
-int sc_build_json(const char *name, const char *text,
-		  const struct sc_options *o, struct sc_prog *out)
+enum sc_status sc_build_json(const char *name, const char *text,
+			     const struct sc_options *o, struct sc_prog *out)
 {
 	struct jctx j = { .file = name, .o = o, .goarch = host_goarch(),
 			  .kmajor = o->kernel_major, .kminor = o->kernel_minor };

@@ -1,7 +1,7 @@
-/* seccomp-consts.c: named constants a policy may use as argument values or
+/* consts.c: named constants a policy may use as argument values or
  * errno numbers.  The values come from the system headers at build time, so
  * they match the kernel ABI of the build host's architecture. */
-#include "seccomp-compile.h"
+#include "sc.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -1,0 +1,26 @@
+# Tests of seccomp-compile, included by seccomp-compile/build.mk: the
+# program's build file brings its tests along, as foil's Makefile brings
+# tests/tests.mk.  `make check-seccomp` runs them (`make check` does too).
+#
+# check_seccomp runs the real seccomp-compile binary and, for the end-to-end
+# test, the sandbox named by $FOIL (default: the foil built here); it runs
+# from this directory, where seccomp-probe and the policy files are.
+# CHECK_CFLAGS and CHECK_LIBS come from tests/tests.mk.
+
+SC_TEST_DIR := tests/seccomp-compile
+
+$(SC_TEST_DIR)/check_seccomp: $(SC_TEST_DIR)/check_seccomp.c $(SC_TEST_DIR)/tests.mk
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
+	  $< $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
+
+$(SC_TEST_DIR)/seccomp-probe: $(SC_TEST_DIR)/seccomp-probe.c $(SC_TEST_DIR)/tests.mk
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS)
+
+check-seccomp: $(SC_BIN) $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
+	cd $(SC_TEST_DIR) && ./check_seccomp
+
+seccomp-tests-clean:
+	rm -f $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
+
+.PHONY: check-seccomp seccomp-tests-clean
