@@ -380,6 +380,262 @@ void assert_ok(const struct result *r)
     ck_assert_msg(r->err[0] == 0, "unexpected stderr:\n%s", r->err);
 }
 
+/* ---- fds, data and started sandboxes ---- */
+
+/* True (and prints SKIP) when the binary under test is a bwrap older than
+ * 0.MINOR, which does not have the option the test is about. */
+bool bwrap_lacks(const char *test, int minor)
+{
+    if (cfg.target_bwrap && cfg.target_bwrap < minor) {
+        printf("SKIP %s:%s: bubblewrap 0.%d has no such option\n", cfg.mode_name, test, cfg.target_bwrap);
+        return true;
+    }
+    return false;
+}
+
+/* True (and prints SKIP) when the binary under test is bwrap: the test is
+ * about one of foil's extensions. */
+bool not_foil(const char *test)
+{
+    if (cfg.target_bwrap) {
+        printf("SKIP %s:%s: a foil extension\n", cfg.mode_name, test);
+        return true;
+    }
+    return false;
+}
+
+/* Exit 1 and exactly the line "NAME: MSG" on stderr. */
+void assert_error_text(const struct result *r, const char *msg)
+{
+    char want[512];
+    pathf(want, sizeof want, "%s: %s\n", cfg.name, msg);
+    assert_one_error(r, NULL);
+    ck_assert_msg(!strcmp(r->err, want), "expected the error\n%sgot\n%s", want, r->err);
+}
+
+/* Runs ARGS (the probe is bound first) with fds FDS left open. */
+void run_with_fds(struct result *r, struct args *a, const int *fds, int n)
+{
+    struct spawn o = { 0 };
+    struct args full = { 0 };
+    args_probe(&full);
+    for (size_t i = 0; i < a->n; i++)
+        args_add(&full, a->v[i]);
+    for (int i = 0; i < n; i++)
+        o.keep_fds[o.nkeep++] = fds[i];
+    run(r, &o, &full);
+    args_free(&full);
+}
+
+void add_fd_arg(struct args *a, const char *opt, int fd)
+{
+    args_add(a, opt);
+    args_addf(a, "%d", fd);
+}
+
+/* A memfd holding TEXT (not CLOEXEC). */
+int text_fd(const char *text)
+{
+    return data_fd(text, strlen(text));
+}
+
+/* NUL-separated words, for --args. */
+int args_data_fd(const char *const *words, size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *buf = malloc(len + 1), *p = buf;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(words[i]) + 1;
+        memcpy(p, words[i], l);
+        p += l;
+    }
+    int fd = data_fd(buf, len);
+    free(buf);
+    return fd;
+}
+
+/* Waits up to MS for fd to become readable (or hang up). */
+bool readable_within(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    int n;
+    while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
+        ;
+    return n == 1;
+}
+
+/* Reads one line with a generous limit; fails the test on timeout. */
+void expect_line(int fd, char *buf, size_t len, const char *what)
+{
+    ck_assert_msg(readable_within(fd, LONG_MS), "timed out waiting for %s", what);
+    ck_assert_msg(read_line(fd, buf, len), "EOF instead of %s", what);
+}
+
+/* Reads fd until EOF, failing after LONG_MS without EOF. */
+char *slurp_within(int fd, const char *what)
+{
+    size_t len = 0;
+    char *buf = malloc(65536);
+    for (;;) {
+        ck_assert_msg(readable_within(fd, LONG_MS), "no EOF on %s; got so far:\n%.*s", what, (int)len, buf);
+        ck_assert_msg(len < 65535, "too much data on %s", what);
+        ssize_t n = read(fd, buf + len, 65535 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = 0;
+    return buf;
+}
+
+/* Reads a pretty-printed JSON object (up to the line "}") without waiting
+ * for EOF, so that tests of other fds do not depend on when foil closes
+ * this one. */
+char *read_json_object(int fd, const char *what)
+{
+    char *buf = calloc(1, 8192), line[1024];
+    do {
+        expect_line(fd, line, sizeof line, what);
+        ck_assert_msg(strlen(buf) + strlen(line) + 2 < 8192, "%s too long", what);
+        strcat(buf, line);
+        strcat(buf, "\n");
+    } while (strcmp(line, "}"));
+    return buf;
+}
+
+/* True if fd is at EOF right now (without blocking: every writer is gone). */
+bool at_eof_now(int fd)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    if (poll(&p, 1, 0) != 1)
+        return false;
+    char c;
+    return read(fd, &c, 1) == 0;
+}
+
+void live_start(struct live *l, struct args *a, const int *fds, int n)
+{
+    struct spawn o = { 0 };
+    struct args full = { 0 };
+    args_probe(&full);
+    for (size_t i = 0; i < a->n; i++)
+        args_add(&full, a->v[i]);
+    for (int i = 0; i < n; i++)
+        o.keep_fds[o.nkeep++] = fds[i];
+    l->pid = start(&o, &full, &l->in, &l->out, &l->err);
+    args_free(&full);
+}
+
+/* Closes the payload's stdin and collects the exit status. */
+int live_finish(struct live *l, char **err)
+{
+    if (l->in >= 0)
+        close(l->in);
+    l->in = -1;
+    char *rest = slurp_fd(l->out);
+    free(rest);
+    char *e = slurp_fd(l->err);
+    close(l->out);
+    close(l->err);
+    int code = wait_code(l->pid);
+    if (err)
+        *err = e;
+    else
+        free(e);
+    return code;
+}
+
+void open_data_fds(int *fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        fds[i] = text_fd("data\n");
+}
+
+void close_fds(const int *fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+}
+
+/* ---- a tiny reader for the flat JSON objects bwrap writes ---- */
+
+/* Parses { "k": 123, ... }; returns false on anything else. */
+bool json_parse(const char *s, struct json_obj *o)
+{
+    o->n = 0;
+    while (*s == ' ' || *s == '\n')
+        s++;
+    if (*s++ != '{')
+        return false;
+    for (;;) {
+        while (*s == ' ' || *s == '\n')
+            s++;
+        if (*s == '}')
+            break;
+        if (*s++ != '"' || o->n >= 16)
+            return false;
+        size_t l = strcspn(s, "\"");
+        if (l >= 64 || s[l] != '"')
+            return false;
+        memcpy(o->key[o->n], s, l);
+        o->key[o->n][l] = 0;
+        s += l + 1;
+        if (*s++ != ':')
+            return false;
+        char *end;
+        o->val[o->n++] = strtoll(s, &end, 10);
+        if (end == s)
+            return false;
+        s = end;
+        while (*s == ' ' || *s == '\n')
+            s++;
+        if (*s == ',')
+            s++;
+        else if (*s != '}')
+            return false;
+    }
+    s++;
+    while (*s == ' ' || *s == '\n')
+        s++;
+    return *s == 0;
+}
+
+const long long *json_get(const struct json_obj *o, const char *key)
+{
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->key[i], key))
+            return &o->val[i];
+    return NULL;
+}
+
+/* The keys, sorted and joined with spaces (for messages and comparisons). */
+const char *json_keys(const struct json_obj *o)
+{
+    static char buf[4][1024];
+    static int k;
+    k = (k + 1) % 4;
+    char *sorted[16];
+    for (int i = 0; i < o->n; i++)
+        sorted[i] = (char *)o->key[i];
+    for (int i = 0; i < o->n; i++)
+        for (int j = i + 1; j < o->n; j++)
+            if (strcmp(sorted[j], sorted[i]) < 0) {
+                char *t = sorted[i];
+                sorted[i] = sorted[j];
+                sorted[j] = t;
+            }
+    buf[k][0] = 0;
+    for (int i = 0; i < o->n; i++) {
+        strcat(buf[k], i ? " " : "");
+        strcat(buf[k], sorted[i]);
+    }
+    return buf[k];
+}
+
 /* ---- leftovers ---- */
 
 static int cmp_str(const void *a, const void *b)

@@ -101,7 +101,18 @@ size_t count_lines(const char *buf);
         args_free(&a_);                      \
     } while (0)
 
+/* Same without the probe bind (for errors before anything runs). */
+#define RUN_BARE(r, ...)                     \
+    do {                                     \
+        struct args a_ = { 0 };              \
+        args_addv(&a_, __VA_ARGS__, END);   \
+        run((r), NULL, &a_);                 \
+        args_free(&a_);                      \
+    } while (0)
+
 void assert_one_error(const struct result *r, const char *what);
+/* Exit 1 and exactly the line "NAME: MSG" on stderr. */
+void assert_error_text(const struct result *r, const char *msg);
 /* Setuid mode on a host that forbids unprivileged user namespaces
  * (kernel.unprivileged_userns_clone=0): --uid/--gid other than the caller's
  * are refused there with one error naming --uid. */
@@ -134,5 +145,63 @@ const char *ns_inode(pid_t pid, const char *ns); /* static buffer */
 
 /* A memfd holding DATA, not CLOEXEC, for --seccomp / --add-seccomp-fd. */
 int data_fd(const void *data, size_t len);
+
+/* How long a "must not happen yet" check waits. It can only let a broken
+ * foil pass (if foil were that slow), never fail a correct one. */
+#define GRACE_MS 300
+/* Upper bound for things that must happen; never reached when all is well. */
+#define LONG_MS 10000
+
+/* True (and prints SKIP) when the binary under test is a bwrap older than
+ * 0.MINOR, which does not have the option the test is about. */
+bool bwrap_lacks(const char *test, int minor);
+/* True (and prints SKIP) when the binary under test is bwrap: the test is
+ * about one of foil's extensions. */
+bool not_foil(const char *test);
+
+/* Runs ARGS (the probe is bound first) with fds FDS left open. */
+void run_with_fds(struct result *r, struct args *a, const int *fds, int n);
+/* Appends "OPT FD". */
+void add_fd_arg(struct args *a, const char *opt, int fd);
+/* A memfd holding TEXT (not CLOEXEC). */
+int text_fd(const char *text);
+/* NUL-separated words, for --args. */
+int args_data_fd(const char *const *words, size_t n);
+/* N memfds holding "data\n", and closing N fds. */
+void open_data_fds(int *fds, int n);
+void close_fds(const int *fds, int n);
+
+/* Waits up to MS for fd to become readable (or hang up). */
+bool readable_within(int fd, int ms);
+/* Reads one line with a generous limit; fails the test on timeout. */
+void expect_line(int fd, char *buf, size_t len, const char *what);
+/* Reads fd until EOF, failing after LONG_MS without EOF. */
+char *slurp_within(int fd, const char *what);
+/* Reads a pretty-printed JSON object (up to the line "}") without waiting
+ * for EOF. */
+char *read_json_object(int fd, const char *what);
+/* True if fd is at EOF right now (without blocking: every writer is gone). */
+bool at_eof_now(int fd);
+
+/* A started sandbox whose payload is the probe, talking over pipes. */
+struct live {
+    pid_t pid;
+    int in, out, err;
+};
+void live_start(struct live *l, struct args *a, const int *fds, int n);
+/* Closes the payload's stdin and collects the exit status. */
+int live_finish(struct live *l, char **err);
+
+/* A tiny reader for the flat JSON objects bwrap writes. */
+struct json_obj {
+    int n;
+    char key[16][64];
+    long long val[16];
+};
+/* Parses { "k": 123, ... }; returns false on anything else. */
+bool json_parse(const char *s, struct json_obj *o);
+const long long *json_get(const struct json_obj *o, const char *key);
+/* The keys, sorted and joined with spaces (for messages and comparisons). */
+const char *json_keys(const struct json_obj *o);
 
 #endif
