@@ -22,10 +22,14 @@ CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
+# Helpers any test program may use (running and capturing, text, files).
+TEST_LIB_SRCS := tests/lib/run.c tests/lib/text.c tests/lib/files.c
+TEST_LIB_HDRS := tests/lib/run.h tests/lib/text.h tests/lib/files.h
+
 INTEGRATION_SRCS := $(addprefix tests/foil/,main.c harness.c check_options.c check_namespaces.c \
   check_mounts.c check_files.c check_fd_protocols.c check_status_fds.c check_lifecycle.c \
-  check_attacks.c check_attacks_procs.c check_differential.c)
-INTEGRATION_HDRS := tests/foil/harness.h tests/foil/suites.h tests/text-check.h
+  check_attacks.c check_attacks_procs.c check_differential.c) $(TEST_LIB_SRCS)
+INTEGRATION_HDRS := tests/foil/harness.h tests/foil/suites.h tests/text-check.h $(TEST_LIB_HDRS)
 TEST_PROGRAMS    := tests/foil/check_foil tests/foil/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).

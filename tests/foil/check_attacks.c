@@ -33,29 +33,29 @@ START_TEST(ro_bind_nested_mount)
 {
     char p[4200];
     struct result r;
-    if (!cfg.rosrc) {
-        printf("SKIP %s:ro_bind_nested_mount: no submount prepared (needs root)\n", cfg.mode_name);
+    if (!suite.rosrc) {
+        printf("SKIP %s:ro_bind_nested_mount: no submount prepared (needs root)\n", suite.mode_name);
         return;
     }
     /* Control: the submount is writable on the host for this user. */
-    pathf(p, sizeof p, "%s/sub/host-%d", cfg.rosrc, (int)getpid());
+    pathf(p, sizeof p, "%s/sub/host-%d", suite.rosrc, (int)getpid());
     write_file(p, "x");
     unlink(p);
-    RUN(&r, cfg.mode == MODE_ROOT ? "--cap-drop" : "--unsetenv", cfg.mode == MODE_ROOT ? "ALL" : "NONE",
+    RUN(&r, suite.mode == SUITE_ROOT ? "--cap-drop" : "--unsetenv", suite.mode == SUITE_ROOT ? "ALL" : "NONE",
         "--unshare-pid", "--proc", "/proc",
-        "--ro-bind", cfg.rosrc, "/r", "/probe", "write", "/r/sub/evil", "+", "write", "/r/evil",
+        "--ro-bind", suite.rosrc, "/r", "/probe", "write", "/r/sub/evil", "+", "write", "/r/evil",
         "+", "remount-rw", "/r/sub", "/r/sub/evil2");
     assert_ok(&r);
     ASSERT_LINE(&r, "write /r/sub/evil: EROFS");
     ASSERT_LINE(&r, "write /r/evil: EROFS");
     ASSERT_LINE(&r, "write /r/sub/evil2: EROFS");
     result_free(&r);
-    pathf(p, sizeof p, "%s/sub/evil", cfg.rosrc);
+    pathf(p, sizeof p, "%s/sub/evil", suite.rosrc);
     ck_assert_msg(access(p, F_OK) != 0, "file created on the host through --ro-bind's submount");
-    pathf(p, sizeof p, "%s/sub/evil2", cfg.rosrc);
+    pathf(p, sizeof p, "%s/sub/evil2", suite.rosrc);
     ck_assert_msg(access(p, F_OK) != 0, "file created on the host after a remount attack");
     /* And --bind keeps the submount (recursive) and writable. */
-    RUN(&r, "--bind", cfg.rosrc, "/r", "/probe", "stat", "/r/sub");
+    RUN(&r, "--bind", suite.rosrc, "/r", "/probe", "stat", "/r/sub");
     assert_ok(&r);
     ck_assert_msg(strstr(r.out, "fs=1021994"), "--bind lost the submount:\n%s", r.out);
     result_free(&r);
@@ -71,7 +71,7 @@ START_TEST(ro_bind_remount_attack)
     pathf(src, sizeof src, "%s/src", W);
     make_dir(src);
     /* Root mode: a payload that keeps root's capabilities may remount. */
-    RUN(&r, cfg.mode == MODE_ROOT ? "--cap-drop" : "--unsetenv", cfg.mode == MODE_ROOT ? "ALL" : "NONE",
+    RUN(&r, suite.mode == SUITE_ROOT ? "--cap-drop" : "--unsetenv", suite.mode == SUITE_ROOT ? "ALL" : "NONE",
         "--unshare-pid", "--proc", "/proc", "--ro-bind", src, "/r", "/probe", "remount-rw", "/r", "/r/evil");
     assert_ok(&r);
     ck_assert_msg(!has_line(r.out, "remount-rw /r: ok") && !has_line(r.out, "remount-rw-nested /r: ok"),
@@ -205,7 +205,7 @@ START_TEST(only_callers_fds_reach_payload)
                   "expected exactly the caller's fds 0 1 2 %d %d %d in the payload:\n%s", fds[0], fds[1], fds[2],
                   value_of(r.out, "fds"));
     result_free(&r);
-    if (cfg.target_bwrap)
+    if (suite.target_bwrap)
         return;  /* --close-fds is foil's */
     run_fd_case(&r, true, fds);
     assert_ok(&r);
@@ -253,11 +253,11 @@ END_TEST
 START_TEST(root_only_file)
 {
     char dir[4200];
-    if (!cfg.secret) {
-        printf("SKIP %s:root_only_file: no root-owned secret prepared (needs root)\n", cfg.mode_name);
+    if (!suite.secret) {
+        printf("SKIP %s:root_only_file: no root-owned secret prepared (needs root)\n", suite.mode_name);
         return;
     }
-    pathf(dir, sizeof dir, "%s", cfg.secret);
+    pathf(dir, sizeof dir, "%s", suite.secret);
     *strrchr(dir, '/') = 0;
     static const char *const extra[][6] = {
         { "--unsetenv", "NONE", "--unsetenv", "NONE", "--unsetenv", "NONE" },
@@ -266,7 +266,7 @@ START_TEST(root_only_file)
     for (int v = 0; v < 2; v++) {
         struct result r;
         RUN(&r, extra[v][0], extra[v][1], extra[v][2], extra[v][3], extra[v][4], extra[v][5],
-            "--ro-bind", cfg.secret, "/secret", "/probe", "read", "/secret");
+            "--ro-bind", suite.secret, "/secret", "/probe", "read", "/secret");
         assert_refused_or_ok(&r);
         ck_assert_msg(!strstr(r.out, "root-only-secret") && !strstr(r.err, "root-only-secret"),
                       "root-only file read in the sandbox:\n%s", r.out);
@@ -317,7 +317,7 @@ START_TEST(chroot_style_escapes)
         struct result r;
         struct args a = { 0 };
         args_probe(&a);
-        if (cfg.mode == MODE_ROOT)
+        if (suite.mode == SUITE_ROOT)
             args_addv(&a, "--cap-drop", "ALL", END);
         args_addv(&a, "--unshare-pid", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/scratch",
                   "--bind", inside, "/w", END);
@@ -353,21 +353,12 @@ START_TEST(nothing_left_after_failure)
     make_dir(src);
     struct snapshot s;
     snap_take(&s);
-    struct result r;
-    RUN(&r, "--unshare-pid", "--bind", src, "/a", "--tmpfs", "/t", "--dir", "/t/d", "--bind", missing, "/b",
+    RUN_EXPECT_ERROR(missing, "--unshare-pid", "--bind", src, "/a", "--tmpfs", "/t", "--dir", "/t/d", "--bind", missing, "/b",
         "/probe", "status");
-    assert_one_error(&r, missing);
-    result_free(&r);
-    RUN(&r, "--unshare-all", "--proc", "/proc", "--dev", "/dev", "--bind", src, "/a", "--remount-ro",
+    RUN_EXPECT_ERROR("/nowhere", "--unshare-all", "--proc", "/proc", "--dev", "/dev", "--bind", src, "/a", "--remount-ro",
         "/nowhere", "/probe", "status");
-    assert_one_error(&r, "/nowhere");
-    result_free(&r);
-    RUN(&r, "--unshare-all", "--bind", src, "/a", "--tmpfs", "/t", "/t/no-such-command");
-    assert_one_error(&r, "/t/no-such-command");
-    result_free(&r);
-    RUN(&r, "--unshare-all", "--bind", src, "/a", "--no-such-option", "/probe", "status");
-    assert_one_error(&r, "--no-such-option");
-    result_free(&r);
+    RUN_EXPECT_ERROR("/t/no-such-command", "--unshare-all", "--bind", src, "/a", "--tmpfs", "/t", "/t/no-such-command");
+    RUN_EXPECT_ERROR("--no-such-option", "--unshare-all", "--bind", src, "/a", "--no-such-option", "/probe", "status");
     snap_assert_unchanged(&s);
     assert_no_children();
     ck_assert_msg(dir_is_empty(src), "files created in a bound source");

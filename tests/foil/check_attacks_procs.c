@@ -42,7 +42,7 @@ static bool is_foil_comm(const char *comm)
     static char own[64];
     if (!own[0] && !read_comm(getpid(), own, sizeof own))
         return false;
-    return strcmp(comm, cfg.payload_comm) != 0 && strcmp(comm, own) != 0;
+    return strcmp(comm, suite.payload_comm) != 0 && strcmp(comm, own) != 0;
 }
 
 static pid_t parent_of(pid_t pid)
@@ -142,8 +142,8 @@ static bool maps_show_foil(pid_t pid, unsigned long *start)
     pathf(p, sizeof p, "/proc/%d/maps", (int)pid);
     char *maps = read_file(p);
     bool ok = false;
-    size_t n = strlen(cfg.foil);
-    for (char *hit = maps; hit && (hit = strstr(hit, cfg.foil)); hit += n) {
+    size_t n = strlen(suite.foil);
+    for (char *hit = maps; hit && (hit = strstr(hit, suite.foil)); hit += n) {
         if (hit == maps || hit[-1] != ' ' || (hit[n] != '\n' && hit[n] != ' '))
             continue;
         char *line = hit;
@@ -411,7 +411,7 @@ static void check_process(pid_t pid, char *problems, size_t len, int *payloads)
     if (!st)
         return;
     read_comm(pid, c, sizeof c);
-    bool payload = !strcmp(c, cfg.payload_comm);
+    bool payload = !strcmp(c, suite.payload_comm);
     *payloads += payload;
     const char *uid = status_field(st, "Uid:");
     if (uid && has_zero_id(uid))
@@ -422,7 +422,7 @@ static void check_process(pid_t pid, char *problems, size_t len, int *payloads)
     for (int k = 0; k < 4; k++) {
         /* The caller's own unprivileged processes keep a full
          * bounding set; for them only Prm/Eff/Amb matter. */
-        if (k == 2 && !payload && cfg.mode != MODE_SETUID)
+        if (k == 2 && !payload && suite.mode != SUITE_SETUID)
             continue;
         const char *v = status_field(st, caps[k]);
         if (v && strtoull(v, NULL, 16) != 0)
@@ -456,7 +456,7 @@ static void check_ids_and_caps(bool uid0)
         /* Setuid mode may refuse sandbox uid 0; cleanly, then. */
         struct result r = { .out = slurp_fd(out), .err = slurp_fd(err) };
         r.code = wait_code(pid);
-        ck_assert_msg(uid0 && cfg.mode == MODE_SETUID, "sandbox did not start:\n%s", r.err);
+        ck_assert_msg(uid0 && suite.mode == SUITE_SETUID, "sandbox did not start:\n%s", r.err);
         assert_one_error(&r, "--uid");
         result_free(&r);
         close(in);
@@ -497,7 +497,7 @@ START_TEST(payload_caps_and_nnp)
     ASSERT_LINE(&r, "capinh: 0000000000000000");
     ASSERT_LINE(&r, "capamb: 0000000000000000");
     ASSERT_LINE(&r, "nnp: 1");
-    if (cfg.mode == MODE_SETUID)
+    if (suite.mode == SUITE_SETUID)
         ASSERT_LINE(&r, "capbnd: 0000000000000000");
     ck_assert_msg(has_linef(r.out, "uid: %d", (int)getuid()), "payload uid differs from caller:\n%s", r.out);
     result_free(&r);
@@ -543,11 +543,11 @@ static bool tiocsti_injects(bool through_foil, char *report, size_t len)
     if (through_foil) {
         args_probe(&a);
         /* Root mode: CAP_SYS_ADMIN may push into any tty; drop it. */
-        if (cfg.mode == MODE_ROOT)
+        if (suite.mode == SUITE_ROOT)
             args_addv(&a, "--cap-drop", "ALL", END);
         args_addv(&a, "--new-session", "/probe", "tiocsti", END);
     } else {
-        o.exec_path = cfg.probe;
+        o.exec_path = suite.probe;
         args_add(&a, "tiocsti");
     }
     pid_t pid = start(&o, &a, NULL, NULL, NULL);
@@ -571,7 +571,7 @@ START_TEST(tiocsti_new_session)
     bool control = tiocsti_injects(false, report, sizeof report);
     if (!control)
         printf("NOTE %s:tiocsti_new_session: TIOCSTI is disabled on this kernel (%s); only the "
-               "sandboxed half is meaningful\n", cfg.mode_name, report);
+               "sandboxed half is meaningful\n", suite.mode_name, report);
     ck_assert_msg(!tiocsti_injects(true, report, sizeof report),
                   "a character injected with TIOCSTI under --new-session reached the terminal; probe said:\n%s",
                   report);

@@ -15,8 +15,8 @@
 
 static bool no_reference(const char *test)
 {
-    if (!cfg.bwrap) {
-        printf("SKIP %s:%s: no reference bwrap installed\n", cfg.mode_name, test);
+    if (!suite.bwrap) {
+        printf("SKIP %s:%s: no reference bwrap installed\n", suite.mode_name, test);
         return true;
     }
     return false;
@@ -47,8 +47,8 @@ static void run_binary(struct result *r, const char *binary, build_fn build, con
 static void assert_same_run(build_fn build, const void *arg, const char *what)
 {
     struct result f, b;
-    run_binary(&f, cfg.foil, build, arg);
-    run_binary(&b, cfg.bwrap, build, arg);
+    run_binary(&f, suite.foil, build, arg);
+    run_binary(&b, suite.bwrap, build, arg);
     ck_assert_msg(f.code == b.code, "%s: exit %d, bwrap %d\nfoil stderr:\n%s\nbwrap stderr:\n%s", what, f.code,
                   b.code, f.err, b.err);
     ck_assert_msg(!strcmp(f.out, b.out), "%s: output differs\nfoil:\n%s\nbwrap:\n%s", what, f.out, b.out);
@@ -128,8 +128,8 @@ START_TEST(diff_data_ops)
     if (no_reference("diff_data_ops"))
         return;
     struct result f, b;
-    run_binary(&f, cfg.foil, build_data_ops, NULL);
-    run_binary(&b, cfg.bwrap, build_data_ops, NULL);
+    run_binary(&f, suite.foil, build_data_ops, NULL);
+    run_binary(&b, suite.bwrap, build_data_ops, NULL);
     ck_assert_msg(f.code == 0 && b.code == 0, "exit %d / bwrap %d\n%s\n%s", f.code, b.code, f.err, b.err);
     /* Keep only what both must agree on: file operations. */
     static const char *const keep[] = { "read ", "stat ", "write " };
@@ -186,8 +186,8 @@ START_TEST(diff_errors)
     snap_take(&s);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct result f, b;
-        run_binary(&f, cfg.foil, build_err_case, &cases[i]);
-        run_binary(&b, cfg.bwrap, build_err_case, &cases[i]);
+        run_binary(&f, suite.foil, build_err_case, &cases[i]);
+        run_binary(&b, suite.bwrap, build_err_case, &cases[i]);
         ck_assert_msg(b.code == 1 && f.code == 1, "case %zu (%s): exit %d, bwrap %d\n%s%s", i, cases[i].words[0],
                       f.code, b.code, f.err, b.err);
         ck_assert_msg(count_lines(f.err) == 1, "case %zu (%s): not one line:\n%s", i, cases[i].words[0], f.err);
@@ -240,8 +240,8 @@ START_TEST(diff_json)
     for (size_t i = 0; i < 4; i++)
         for (size_t e = 0; e < 3; e++) {
             char *fi, *fs, *bi, *bs;
-            json_both(cfg.foil, flags[i], exits[e], &fi, &fs);
-            json_both(cfg.bwrap, flags[i], exits[e], &bi, &bs);
+            json_both(suite.foil, flags[i], exits[e], &fi, &fs);
+            json_both(suite.bwrap, flags[i], exits[e], &bi, &bs);
             struct json_obj a, b;
             ck_assert_msg(json_parse(fi, &a) && json_parse(bi, &b), "info not JSON:\n%s\n%s", fi, bi);
             ck_assert_msg(!strcmp(json_keys(&a), json_keys(&b)), "%s: --info-fd keys \"%s\", bwrap \"%s\"",
@@ -285,7 +285,7 @@ START_TEST(flatpak_set_via_bwrap_symlink)
     int passwd = text_fd("user:x:1000:1000::/home/user:/bin/sh\n");
     int seccomp = data_fd(allow, sizeof allow);
     pathf(link, sizeof link, "%s/bwrap", W);
-    ck_assert(symlink(cfg.foil, link) == 0);
+    ck_assert(symlink(suite.foil, link) == 0);
     struct spawn o = { .exec_path = link,
                        .keep_fds = { args, info[1], js[1], sync[1], meta, passwd, seccomp },
                        .nkeep = 7 };

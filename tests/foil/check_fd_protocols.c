@@ -421,13 +421,8 @@ START_TEST(lock_file)
     }
     struct snapshot s;
     snap_take(&s);
-    struct result r;
-    RUN(&r, "--lock-file", "/no/such/lock", "/probe", "exit", "0");
-    assert_one_error(&r, "/no/such/lock");
-    result_free(&r);
-    RUN(&r, "--unshare-pid", "--as-pid-1", "--bind", l1, "/l", "--lock-file", "/l", "/probe", "exit", "0");
-    assert_one_error(&r, NULL);
-    result_free(&r);
+    RUN_EXPECT_ERROR("/no/such/lock", "--lock-file", "/no/such/lock", "/probe", "exit", "0");
+    RUN_EXPECT_ERROR(NULL, "--unshare-pid", "--as-pid-1", "--bind", l1, "/l", "--lock-file", "/l", "/probe", "exit", "0");
     snap_assert_unchanged(&s);
     assert_no_children();
 }

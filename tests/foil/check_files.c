@@ -22,9 +22,7 @@ START_TEST(dir_option)
     ck_assert_msg(strstr(r.out, "stat /a: dir 0755"), "--dir parents not 0755:\n%s", r.out);
     result_free(&r);
     /* A file is in the way. */
-    RUN(&r, "--dir", "/probe/sub", "/probe", "status");
-    assert_one_error(&r, "/probe");
-    result_free(&r);
+    RUN_EXPECT_ERROR("/probe", "--dir", "/probe/sub", "/probe", "status");
 }
 END_TEST
 
@@ -38,9 +36,7 @@ START_TEST(symlink_option)
     ASSERT_LINE(&r, "readlink /d/l2: ok ../rel");
     result_free(&r);
     /* Something else already exists there. */
-    RUN(&r, "--symlink", "/x", "/probe", "/probe", "status");
-    assert_one_error(&r, "/probe");
-    result_free(&r);
+    RUN_EXPECT_ERROR("/probe", "--symlink", "/x", "/probe", "/probe", "status");
 }
 END_TEST
 
@@ -70,7 +66,7 @@ START_TEST(modifier_errors)
         args_addv(&a, "/probe", "exit", "0", END);
         run_with_fds(&r, &a, NULL, 0);
         /* bwrap refuses --size altogether in setuid mode. */
-        if (cfg.target_bwrap && cfg.mode == MODE_SETUID && strstr(cases[i][0], "--size"))
+        if (suite.target_bwrap && suite.mode == SUITE_SETUID && strstr(cases[i][0], "--size"))
             assert_one_error(&r, "--size");
         else
             assert_error_text(&r, cases[i][0]);
@@ -88,19 +84,11 @@ START_TEST(modifier_bad_values)
     static const char *const sizes[] = { "0", "abc", "-1", "", "9223372036854775809", "18446744073709551616",
                                          "12k" };
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-        struct result r;
-        RUN(&r, "--perms", modes[i], "--dir", "/x", "/probe", "exit", "0");
-        assert_one_error(&r, "--perms");
-        result_free(&r);
-        RUN(&r, "--dir", "/x", "--chmod", modes[i], "/x", "/probe", "exit", "0");
-        assert_one_error(&r, "--chmod");
-        result_free(&r);
+        RUN_EXPECT_ERROR("--perms", "--perms", modes[i], "--dir", "/x", "/probe", "exit", "0");
+        RUN_EXPECT_ERROR("--chmod", "--dir", "/x", "--chmod", modes[i], "/x", "/probe", "exit", "0");
     }
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        struct result r;
-        RUN(&r, "--size", sizes[i], "--tmpfs", "/x", "/probe", "exit", "0");
-        assert_one_error(&r, "--size");
-        result_free(&r);
+        RUN_EXPECT_ERROR("--size", "--size", sizes[i], "--tmpfs", "/x", "/probe", "exit", "0");
     }
     assert_no_children();
 }
@@ -116,7 +104,7 @@ START_TEST(size_tmpfs)
         "--size", "65536", "--perms", "01777", "--tmpfs", "/v", "--tmpfs", "/w",
         "/probe", "statfs", "/t", "+", "statfs", "/u", "+", "stat", "/u", "+", "statfs", "/v", "+", "stat", "/v",
         "+", "statfs", "/w");
-    if (cfg.target_bwrap && cfg.mode == MODE_SETUID) {
+    if (suite.target_bwrap && suite.mode == SUITE_SETUID) {
         assert_one_error(&r, "--size");
         result_free(&r);
         return;
@@ -149,7 +137,7 @@ void default_modes_args(struct args *a, int *fds)
     args_add(a, "/f");
     add_fd_arg(a, "--file", fds[1]);
     args_add(a, "/fp/a/f");
-    args_addv(a, "--tmpfs", "/t", "--tmpfs", "/tp/a/t", "--ro-bind", src, "/rp/a/r", "--bind", cfg.probe,
+    args_addv(a, "--tmpfs", "/t", "--tmpfs", "/tp/a/t", "--ro-bind", src, "/rp/a/r", "--bind", suite.probe,
               "/bp/a/f", "--symlink", "x", "/sp/a/l", "--proc", "/pp/a/proc", "--dev", "/devp/a/dev",
               "/probe", END);
     static const char *const paths[] = { "/d", "/dp", "/dp/a", "/dp/a/b", "/f", "/fp", "/fp/a", "/fp/a/f", "/t", "/tp", "/tp/a",
@@ -367,9 +355,7 @@ START_TEST(file_bad_fd)
     snap_take(&s);
     for (size_t i = 0; i < 3; i++) {
         struct result r;
-        RUN(&r, opts[i], "77", "/f", "/probe", "exit", "0");
-        assert_one_error(&r, NULL);
-        result_free(&r);
+        RUN_EXPECT_ERROR(NULL, opts[i], "77", "/f", "/probe", "exit", "0");
         RUN(&r, opts[i], "x7", "/f", "/probe", "exit", "0");
         assert_one_error(&r, NULL);
         ck_assert_msg(strstr(r.err, "x7") || strstr(r.err, opts[i]), "error names neither %s nor x7:\n%s",

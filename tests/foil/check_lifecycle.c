@@ -82,9 +82,7 @@ START_TEST(setup_error_status)
     result_free(&r);
     static const char *const bad[] = { "abc", "256", "-1", "" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        RUN(&r, "--setup-error-status", bad[i], "/probe", "exit", "0");
-        assert_one_error(&r, "--setup-error-status");
-        result_free(&r);
+        RUN_EXPECT_ERROR("--setup-error-status", "--setup-error-status", bad[i], "/probe", "exit", "0");
     }
     snap_assert_unchanged(&s);
     assert_no_children();
@@ -120,9 +118,7 @@ START_TEST(as_pid_1)
     assert_ok(&r);
     ASSERT_NO_LINE(&r, "pid: 1");
     result_free(&r);
-    RUN(&r, "--as-pid-1", "/probe", "status");
-    assert_one_error(&r, "--as-pid-1");
-    result_free(&r);
+    RUN_EXPECT_ERROR("--as-pid-1", "--as-pid-1", "/probe", "status");
 }
 END_TEST
 
@@ -144,9 +140,9 @@ static bool payload_dies_with_parent(bool die_flag)
         args_addv(&a, "--unshare-pid", "/probe", "sleep", END);
         dup2(out[1], 1);
         char **argv = calloc(a.n + 2, sizeof *argv);
-        argv[0] = (char *)cfg.foil;
+        argv[0] = (char *)suite.foil;
         memcpy(argv + 1, a.v, a.n * sizeof *argv);
-        execv(cfg.foil, argv);
+        execv(suite.foil, argv);
         _exit(127);
     }
     close(out[1]);
@@ -187,7 +183,7 @@ static bool syscall_entry(pid_t pid, unsigned long long *nr)
 static pid_t stop_setup_after_first_write(struct args *a, pid_t *monitor)
 {
     struct args full = { 0 };
-    args_add(&full, cfg.foil);
+    args_add(&full, suite.foil);
     for (size_t i = 0; i < a->n; i++)
         args_add(&full, a->v[i]);
     ck_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
@@ -198,7 +194,7 @@ static pid_t stop_setup_after_first_write(struct args *a, pid_t *monitor)
         if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
             _exit(126);
         signal(SIGPIPE, SIG_DFL);
-        execv(cfg.foil, full.v);
+        execv(suite.foil, full.v);
         _exit(127);
     }
     args_free(&full);

@@ -48,10 +48,7 @@ START_TEST(bind_missing_source)
     pathf(src, sizeof src, "%s/no-such-source", W);
     snap_take(&s);
     for (int i = 0; i < 3; i++) {
-        struct result r;
-        RUN(&r, "--tmpfs", "/t", opts[i], src, "/t/b", "/probe", "status");
-        assert_one_error(&r, src);
-        result_free(&r);
+        RUN_EXPECT_ERROR(src, "--tmpfs", "/t", opts[i], src, "/t/b", "/probe", "status");
     }
     snap_assert_unchanged(&s);
     assert_no_children();
@@ -138,9 +135,7 @@ START_TEST(remount_ro)
     assert_ok(&r);
     ASSERT_LINE(&r, "write /t/x: ok");
     result_free(&r);
-    RUN(&r, "--remount-ro", "/no/such/mount", "/probe", "status");
-    assert_one_error(&r, "/no/such/mount");
-    result_free(&r);
+    RUN_EXPECT_ERROR("/no/such/mount", "--remount-ro", "/no/such/mount", "/probe", "status");
 }
 END_TEST
 
@@ -184,9 +179,7 @@ START_TEST(bind_fd)
     snap_take(&s);
     static const char *const opts[] = { "--bind-fd", "--ro-bind-fd" };
     for (int i = 0; i < 2; i++) {
-        RUN(&r, opts[i], "77", "/x", "/probe", "exit", "0");
-        assert_one_error(&r, NULL);
-        result_free(&r);
+        RUN_EXPECT_ERROR(NULL, opts[i], "77", "/x", "/probe", "exit", "0");
     }
     snap_assert_unchanged(&s);
     assert_no_children();
@@ -339,9 +332,7 @@ START_TEST(bind_source_dotdot)
     result_free(&r);
     char msg[4300];
     pathf(msg, sizeof msg, "Can't find source path %s: No such file or directory", try_src);
-    RUN(&r, "--ro-bind", decoy, missing, "--ro-bind", try_src, "/b", "/probe", "exit", "0");
-    assert_error_text(&r, msg);
-    result_free(&r);
+    RUN_EXPECT_ERROR_TEXT(msg, "--ro-bind", decoy, missing, "--ro-bind", try_src, "/b", "/probe", "exit", "0");
 }
 END_TEST
 
@@ -362,9 +353,7 @@ START_TEST(bind_source_relative)
     ASSERT_LINE(&r, "read /b: ok host file");
     ASSERT_LINE(&r, "read /c: ok host file");
     result_free(&r);
-    RUN(&r, "--ro-bind", "nothing", "/a", "/probe", "exit", "0");
-    assert_error_text(&r, "Can't find source path nothing: No such file or directory");
-    result_free(&r);
+    RUN_EXPECT_ERROR_TEXT("Can't find source path nothing: No such file or directory", "--ro-bind", "nothing", "/a", "/probe", "exit", "0");
 }
 END_TEST
 
@@ -376,9 +365,9 @@ END_TEST
 static bool overlay_refused(const struct result *r, const char *option)
 {
     char msg[256];
-    if (cfg.mode != MODE_SETUID)
+    if (suite.mode != SUITE_SETUID)
         return false;
-    if (cfg.target_bwrap) {
+    if (suite.target_bwrap) {
         assert_one_error(r, "setuid mode");
         return true;
     }
@@ -421,9 +410,7 @@ START_TEST(overlay_errors)
     RUN(&r, "--overlay-src", l1, "--dir", "/o", "/probe", "exit", "0");
     assert_overlay_error(&r, "--overlay-src", "--overlay-src must be followed by another --overlay-src or one of "
                                               "--overlay, --tmp-overlay, or --ro-overlay");
-    RUN(&r, "--overlay-src", l1, "/probe", "exit", "0");
-    assert_one_error(&r, "--overlay-src");
-    result_free(&r);
+    RUN_EXPECT_ERROR("--overlay-src", "--overlay-src", l1, "/probe", "exit", "0");
     snap_assert_unchanged(&s);
     assert_no_children();
 }

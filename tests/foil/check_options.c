@@ -19,7 +19,7 @@ START_TEST(help)
     assert_ok(&r);
     /* bwrap's usage line names the program exactly as invoked (its suite checks that). */
     char want[4200];
-    pathf(want, sizeof want, "usage: %s [", cfg.foil);
+    pathf(want, sizeof want, "usage: %s [", suite.foil);
     ck_assert_msg(!strncmp(r.out, want, strlen(want)), "--help output does not start with \"%s\":\n%s", want, r.out);
     ck_assert_msg(strstr(r.out, "--ro-bind") && strstr(r.out, "--unshare-user"), "--help lacks options");
     result_free(&r);
@@ -34,7 +34,7 @@ START_TEST(version_as_bwrap)
     unsigned x, y, z;
     char end;
     pathf(link, sizeof link, "%s/bwrap", W);
-    ck_assert(symlink(cfg.foil, link) == 0);
+    ck_assert(symlink(suite.foil, link) == 0);
     struct spawn o = { .exec_path = link };
     struct args a = { 0 };
     struct result r;
@@ -145,31 +145,37 @@ END_TEST
 START_TEST(double_dash)
 {
     struct result r;
-    RUN(&r, "--setenv", "PATH", "/x", "--ro-bind", cfg.probe, "/x/--frob", "--", "--frob", "exit", "3");
+    RUN(&r, "--setenv", "PATH", "/x", "--ro-bind", suite.probe, "/x/--frob", "--", "--frob", "exit", "3");
     ASSERT_CODE(&r, 3);
     result_free(&r);
-    RUN(&r, "--setenv", "PATH", "/x", "--ro-bind", cfg.probe, "/x/--frob", "--frob", "exit", "3");
-    assert_one_error(&r, "--frob");
-    result_free(&r);
+    RUN_EXPECT_ERROR("--frob", "--setenv", "PATH", "/x", "--ro-bind", suite.probe, "/x/--frob", "--frob", "exit", "3");
 }
 END_TEST
+
+/* Runs an unknown option through a symlink named NAME to the binary:
+ * exit 1 and one stderr line "NAME: ...". */
+static void assert_error_prefix(const char *name)
+{
+    char link[4200], want[256];
+    struct result r;
+    struct args a = { 0 };
+    struct spawn o = { 0 };
+    pathf(link, sizeof link, "%s/%s", W, name);
+    pathf(want, sizeof want, "%s: ", name);
+    ck_assert(symlink(suite.foil, link) == 0);
+    o.exec_path = link;
+    args_addv(&a, "--frobnicate", "true", END);
+    run(&r, &o, &a);
+    ck_assert_msg(r.code == 1 && !strncmp(r.err, want, strlen(want)) && count_lines(r.err) == 1,
+                  "expected one line \"%s...\", exit 1; got exit %d, stderr:\n%s", want, r.code, r.err);
+    args_free(&a);
+    result_free(&r);
+}
 
 /* A "bwrap" symlink to the binary prints "bwrap: ". */
 START_TEST(error_prefix_bwrap_symlink)
 {
-    char link[4200];
-    struct result r;
-    struct args a = { 0 };
-    struct spawn o = { 0 };
-    pathf(link, sizeof link, "%s/bwrap", W);
-    ck_assert(symlink(cfg.foil, link) == 0);
-    o.exec_path = link;
-    args_addv(&a, "--frobnicate", "true", END);
-    run(&r, &o, &a);
-    ck_assert_msg(r.code == 1 && !strncmp(r.err, "bwrap: ", 7) && count_lines(r.err) == 1,
-                  "exit %d, stderr:\n%s", r.code, r.err);
-    args_free(&a);
-    result_free(&r);
+    assert_error_prefix("bwrap");
 }
 END_TEST
 
@@ -177,19 +183,7 @@ END_TEST
  * EXPECTED TO FAIL AGAINST bwrap, which always prints "bwrap: ". */
 START_TEST(error_prefix_invoked_name)
 {
-    char link[4200];
-    struct result r;
-    struct args a = { 0 };
-    struct spawn o = { 0 };
-    pathf(link, sizeof link, "%s/sbx-tool", W);
-    ck_assert(symlink(cfg.foil, link) == 0);
-    o.exec_path = link;
-    args_addv(&a, "--frobnicate", "true", END);
-    run(&r, &o, &a);
-    ck_assert_msg(r.code == 1 && !strncmp(r.err, "sbx-tool: ", 10) && count_lines(r.err) == 1,
-                  "expected one line \"sbx-tool: ...\", exit 1; got exit %d, stderr:\n%s", r.code, r.err);
-    args_free(&a);
-    result_free(&r);
+    assert_error_prefix("sbx-tool");
 }
 END_TEST
 
@@ -280,9 +274,7 @@ START_TEST(argv0_option)
     assert_ok(&r);
     ASSERT_LINE(&r, "argv0: /probe");
     result_free(&r);
-    RUN(&r, "--argv0", "a", "--argv0", "b", "/probe", "argv0");
-    assert_one_error(&r, "--argv0");
-    result_free(&r);
+    RUN_EXPECT_ERROR("--argv0", "--argv0", "a", "--argv0", "b", "/probe", "argv0");
 }
 END_TEST
 
@@ -294,17 +286,15 @@ START_TEST(level_prefix)
     char want[256];
     RUN(&r, "--level-prefix", "--chdir", "/no/such/dir", "/probe", "exit", "0");
     ck_assert_msg(r.code == 1 && count_lines(r.err) == 1, "exit %d, stderr:\n%s", r.code, r.err);
-    pathf(want, sizeof want, "<3>%s: ", cfg.name);
+    pathf(want, sizeof want, "<3>%s: ", suite.name);
     ck_assert_msg(!strncmp(r.err, want, strlen(want)), "error not prefixed with \"%s\":\n%s", want, r.err);
     result_free(&r);
     /* Without the option there is no prefix. */
-    RUN(&r, "--chdir", "/no/such/dir", "/probe", "exit", "0");
-    assert_one_error(&r, "/no/such/dir");
-    result_free(&r);
+    RUN_EXPECT_ERROR("/no/such/dir", "--chdir", "/no/such/dir", "/probe", "exit", "0");
     /* Warnings are level 4. */
     RUN(&r, "--level-prefix", "--chdir", "/", "--chdir", "/", "/probe", "exit", "0");
     ASSERT_CODE(&r, 0);
-    pathf(want, sizeof want, "<4>%s: Only the last --chdir option will take effect", cfg.name);
+    pathf(want, sizeof want, "<4>%s: Only the last --chdir option will take effect", suite.name);
     ck_assert_msg(has_line(r.err, want), "no warning line \"%s\":\n%s", want, r.err);
     result_free(&r);
 }
@@ -318,17 +308,14 @@ END_TEST
 START_TEST(selinux_labels)
 {
     if (access("/sys/fs/selinux/enforce", F_OK) == 0) {
-        printf("SKIP %s:selinux_labels: SELinux is enabled here\n", cfg.mode_name);
+        printf("SKIP %s:selinux_labels: SELinux is enabled here\n", suite.mode_name);
         return;
     }
     static const char *const opts[] = { "--exec-label", "--file-label" };
     struct snapshot s;
     snap_take(&s);
     for (int i = 0; i < 2; i++) {
-        struct result r;
-        RUN(&r, opts[i], "system_u:object_r:usr_t:s0", "/probe", "exit", "0");
-        assert_one_error(&r, opts[i]);
-        result_free(&r);
+        RUN_EXPECT_ERROR(opts[i], opts[i], "system_u:object_r:usr_t:s0", "/probe", "exit", "0");
     }
     snap_assert_unchanged(&s);
     assert_no_children();

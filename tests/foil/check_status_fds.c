@@ -114,7 +114,7 @@ static void info_case(const char *const *flags, const char *want_keys, bool pidn
     /* `flatpak enter` and `nsenter -t` open /proc/CHILD-PID/ns/ as the caller.
      * Not in setuid mode: there the sandbox's user namespace descends from
      * one owned by root, which the caller holds no capability over. */
-    if (cfg.mode != MODE_SETUID) {
+    if (suite.mode != SUITE_SETUID) {
         const char *want = value_of(status, "ns mnt");
         ck_assert_msg(want && !strcmp(ns_inode((pid_t)child, "mnt"), want),
                       "the caller cannot read /proc/%lld/ns/mnt (%s, the payload's is %s)", child,
@@ -420,7 +420,7 @@ START_TEST(setup_error_json)
         ck_assert_msg(strstr(line, fail[i][1]) && strstr(line, fail[i][1]) < end,
                       "setup-error does not give the message:\n%s", out);
         /* The same text as on stderr (after "NAME: "). */
-        const char *msg = r.err + strlen(cfg.name) + 2;
+        const char *msg = r.err + strlen(suite.name) + 2;
         size_t mlen = strcspn(msg, "\n");
         ck_assert_msg(!strncmp(line + 18, msg, mlen) && line[18 + mlen] == '"',
                       "setup-error \"%.*s\" differs from stderr \"%.*s\"", (int)(end - line), line, (int)mlen, msg);

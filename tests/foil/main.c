@@ -24,7 +24,7 @@ int main(void)
     harness_init();
     Suite *s = suite_create("foil");
     for (size_t i = 0; i < sizeof registrations / sizeof registrations[0]; i++) {
-        TCase *tc = tcase_create(cfg.mode_name);
+        TCase *tc = tcase_create(suite.mode_name);
         registrations[i](tc);
         suite_add_tcase(s, tc);
     }

@@ -10,13 +10,13 @@
 
 struct test_entry {
     const TTest *test;
-    unsigned modes;   /* bit set of 1 << enum mode */
+    unsigned modes;   /* bit set of 1 << enum suite_mode */
 };
 #define T(name, modes) { name, (modes) }
 
-#define S (1u << MODE_SETUID)
-#define U (1u << MODE_USERNS)
-#define R (1u << MODE_ROOT)
+#define S (1u << SUITE_SETUID)
+#define U (1u << SUITE_USERNS)
+#define R (1u << SUITE_ROOT)
 #define ALL (S | U | R)
 
 void register_option_tests(TCase *tc);
@@ -30,9 +30,9 @@ void register_attack_tests(TCase *tc);
 void register_process_attack_tests(TCase *tc);
 void register_differential_tests(TCase *tc);
 
-/* Adds the entries meant for cfg.mode; prints the others as skipped. */
+/* Adds the entries meant for suite.mode; prints the others as skipped. */
 void add_tests(TCase *tc, const struct test_entry *t);
-/* Reads the environment into cfg (see run-integration.sh). */
+/* Reads the environment into suite (see run-integration.sh). */
 void harness_init(void);
 void harness_done(void);
 
