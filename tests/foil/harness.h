@@ -21,19 +21,19 @@ enum suite_mode { SUITE_SETUID, SUITE_USERNS, SUITE_ROOT };
 
 /* What the suite runs against; filled by harness_init() from the environment. */
 struct suite_env {
-    const char *foil;     /* binary under test (FOIL) */
-    const char *name;     /* basename of foil: the expected error prefix */
-    enum suite_mode mode;
-    const char *mode_name;
-    const char *probe;    /* host path of foil-probe */
-    const char *bindir;   /* directory of the helpers */
-    const char *tdir;     /* private temp dir (FOIL_TEST_DIR) */
-    const char *workbase; /* where per-test dirs are made (writable) */
-    const char *secret;   /* root-only 0600 file, or NULL */
-    const char *rosrc;    /* dir with a tmpfs submount "sub", or NULL */
-    const char *payload_comm; /* comm of the probe once exec'd */
-    const char *bwrap;    /* reference bwrap for differential tests, or NULL */
-    int target_bwrap;     /* the binary under test is bubblewrap: its minor version (0.8 -> 8), else 0 */
+  const char *foil; /* binary under test (FOIL) */
+  const char *name; /* basename of foil: the expected error prefix */
+  enum suite_mode mode;
+  const char *mode_name;
+  const char *probe;        /* host path of foil-probe */
+  const char *bindir;       /* directory of the helpers */
+  const char *tdir;         /* private temp dir (FOIL_TEST_DIR) */
+  const char *workbase;     /* where per-test dirs are made (writable) */
+  const char *secret;       /* root-only 0600 file, or NULL */
+  const char *rosrc;        /* dir with a tmpfs submount "sub", or NULL */
+  const char *payload_comm; /* comm of the probe once exec'd */
+  const char *bwrap;        /* reference bwrap for differential tests, or NULL */
+  int target_bwrap;         /* the binary under test is bubblewrap: its minor version (0.8 -> 8), else 0 */
 };
 extern struct suite_env suite;
 
@@ -64,46 +64,54 @@ pid_t start(const struct spawn *o, struct args *a, int *in_fd, int *out_fd, int 
 void run_with_fds(struct result *r, struct args *a, const int *fds, int n);
 
 /* Runs "foil ARGS" with the probe bound at /probe into result r. */
-#define RUN(r, ...)                          \
-    do {                                     \
-        struct args a_ = { 0 };              \
-        args_probe(&a_);                     \
-        args_addv(&a_, __VA_ARGS__, END);   \
-        run((r), NULL, &a_);                 \
-        args_free(&a_);                      \
-    } while (0)
+#define RUN(r, ...)                     \
+  do                                    \
+    {                                   \
+      struct args a_ = { 0 };           \
+      args_probe(&a_);                  \
+      args_addv(&a_, __VA_ARGS__, END); \
+      run((r), NULL, &a_);              \
+      args_free(&a_);                   \
+    }                                   \
+  while (0)
 
 /* Same without the probe bind (for errors before anything runs). */
-#define RUN_BARE(r, ...)                     \
-    do {                                     \
-        struct args a_ = { 0 };              \
-        args_addv(&a_, __VA_ARGS__, END);   \
-        run((r), NULL, &a_);                 \
-        args_free(&a_);                      \
-    } while (0)
+#define RUN_BARE(r, ...)                \
+  do                                    \
+    {                                   \
+      struct args a_ = { 0 };           \
+      args_addv(&a_, __VA_ARGS__, END); \
+      run((r), NULL, &a_);              \
+      args_free(&a_);                   \
+    }                                   \
+  while (0)
 
 /* RUN, then assert_one_error(WHAT) (WHAT may be NULL). */
-#define RUN_EXPECT_ERROR(what, ...)          \
-    do {                                     \
-        struct result r_;                    \
-        RUN(&r_, __VA_ARGS__);               \
-        assert_one_error(&r_, (what));       \
-        result_free(&r_);                    \
-    } while (0)
+#define RUN_EXPECT_ERROR(what, ...)  \
+  do                                 \
+    {                                \
+      struct result r_;              \
+      RUN(&r_, __VA_ARGS__);         \
+      assert_one_error(&r_, (what)); \
+      result_free(&r_);              \
+    }                                \
+  while (0)
 
 /* RUN, then assert_error_text(MSG). */
-#define RUN_EXPECT_ERROR_TEXT(msg, ...)      \
-    do {                                     \
-        struct result r_;                    \
-        RUN(&r_, __VA_ARGS__);               \
-        assert_error_text(&r_, (msg));       \
-        result_free(&r_);                    \
-    } while (0)
+#define RUN_EXPECT_ERROR_TEXT(msg, ...) \
+  do                                    \
+    {                                   \
+      struct result r_;                 \
+      RUN(&r_, __VA_ARGS__);            \
+      assert_error_text(&r_, (msg));    \
+      result_free(&r_);                 \
+    }                                   \
+  while (0)
 
 /* A started sandbox whose payload is the probe, talking over pipes. */
 struct live {
-    pid_t pid;
-    int in, out, err;
+  pid_t pid;
+  int in, out, err;
 };
 void live_start(struct live *l, struct args *a, const int *fds, int n);
 /* Closes the payload's stdin and collects the exit status. */
@@ -112,15 +120,15 @@ int live_finish(struct live *l, char **err);
 /* ---- assertions ---- */
 
 /* Assertions with good messages (they print foil's output on failure). */
-#define ASSERT_CODE(r, c)                                                            \
-    ck_assert_msg((r)->code == (c), "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s", \
-                  (r)->code, (c), (r)->out, (r)->err)
-#define ASSERT_LINE(r, l)                                                            \
-    ck_assert_msg(has_line((r)->out, l), "missing line \"%s\" (exit %d)\nstdout:\n%s\nstderr:\n%s", \
-                  l, (r)->code, (r)->out, (r)->err)
-#define ASSERT_NO_LINE(r, l)                                                         \
-    ck_assert_msg(!has_line((r)->out, l), "unexpected line \"%s\"\nstdout:\n%s\nstderr:\n%s", \
-                  l, (r)->out, (r)->err)
+#define ASSERT_CODE(r, c)                                                                           \
+  ck_assert_msg((r)->code == (c), "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s", (r)->code, (c), \
+                (r)->out, (r)->err)
+#define ASSERT_LINE(r, l)                                                                            \
+  ck_assert_msg(has_line((r)->out, l), "missing line \"%s\" (exit %d)\nstdout:\n%s\nstderr:\n%s", l, \
+                (r)->code, (r)->out, (r)->err)
+#define ASSERT_NO_LINE(r, l)                                                                             \
+  ck_assert_msg(!has_line((r)->out, l), "unexpected line \"%s\"\nstdout:\n%s\nstderr:\n%s", l, (r)->out, \
+                (r)->err)
 
 /* Exit 1, nothing on stdout, exactly one stderr line "NAME: ..." containing WHAT. */
 void assert_one_error(const struct result *r, const char *what);
@@ -144,13 +152,10 @@ bool not_foil(const char *test);
 /* Reads one line within LONG_MS; fails the test on timeout or EOF. */
 static inline void expect_line(int fd, char *buf, size_t len, const char *what)
 {
-    read_line_within(fd, buf, len, LONG_MS, what);
+  read_line_within(fd, buf, len, LONG_MS, what);
 }
 /* Reads fd until EOF, failing after LONG_MS without EOF. */
-static inline char *slurp_within(int fd, const char *what)
-{
-    return slurp_fd_within(fd, LONG_MS, what);
-}
+static inline char *slurp_within(int fd, const char *what) { return slurp_fd_within(fd, LONG_MS, what); }
 /* Reads a pretty-printed JSON object (up to the line "}") without waiting
  * for EOF, so that tests of other fds do not depend on when foil closes
  * this one. */
@@ -165,8 +170,8 @@ void close_fds(const int *fds, int n);
 
 /* Leftover detection: mounts of the host, files, processes. */
 struct snapshot {
-    char *mounts;   /* sorted mount ids of /proc/self/mountinfo */
-    char *files;    /* recursive listing of W, plus our entries in /tmp etc. */
+  char *mounts; /* sorted mount ids of /proc/self/mountinfo */
+  char *files;  /* recursive listing of W, plus our entries in /tmp etc. */
 };
 void snap_take(struct snapshot *s);
 /* Compares with a fresh snapshot, then frees BEFORE. */

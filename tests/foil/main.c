@@ -13,25 +13,25 @@
 #include "suites.h"
 
 static void (*const registrations[])(TCase *) = {
-    register_option_tests,      register_namespace_tests,      register_mount_tests,
-    register_file_tests,        register_fd_protocol_tests,    register_status_fd_tests,
-    register_lifecycle_tests,   register_attack_tests,         register_process_attack_tests,
-    register_differential_tests,
+  register_option_tests,         register_namespace_tests,    register_mount_tests,     register_file_tests,
+  register_fd_protocol_tests,    register_status_fd_tests,    register_lifecycle_tests, register_attack_tests,
+  register_process_attack_tests, register_differential_tests,
 };
 
 int main(void)
 {
-    harness_init();
-    Suite *s = suite_create("foil");
-    for (size_t i = 0; i < sizeof registrations / sizeof registrations[0]; i++) {
-        TCase *tc = tcase_create(suite.mode_name);
-        registrations[i](tc);
-        suite_add_tcase(s, tc);
+  harness_init();
+  Suite *s = suite_create("foil");
+  for (size_t i = 0; i < sizeof registrations / sizeof registrations[0]; i++)
+    {
+      TCase *tc = tcase_create(suite.mode_name);
+      registrations[i](tc);
+      suite_add_tcase(s, tc);
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    harness_done();
-    return failed ? 1 : 0;
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_ENV);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_done();
+  return failed ? 1 : 0;
 }

@@ -9,10 +9,12 @@
 #include "harness.h"
 
 struct test_entry {
-    const TTest *test;
-    unsigned modes;   /* bit set of 1 << enum suite_mode */
+  const TTest *test;
+  unsigned modes; /* bit set of 1 << enum suite_mode */
 };
+/* clang-format off */
 #define T(name, modes) { name, (modes) }
+/* clang-format on */
 
 #define S (1u << SUITE_SETUID)
 #define U (1u << SUITE_USERNS)

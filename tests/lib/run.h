@@ -19,8 +19,8 @@ void *xrealloc(void *p, size_t n);
 
 /* A NULL-terminated argument vector that grows. */
 struct args {
-    char **v;
-    size_t n, cap;
+  char **v;
+  size_t n, cap;
 };
 void args_add(struct args *a, const char *s);
 void args_addf(struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -32,18 +32,18 @@ void args_free(struct args *a);
 
 /* What the child gets. Without exec_path, it runs in_child and exits 0. */
 struct spawn {
-    const char *exec_path;  /* the program; argv[0] is given separately */
-    const char *stdin_data; /* NULL: /dev/null */
-    int keep_fds[8];        /* left open (same numbers) in the child */
-    int nkeep;
-    int pty;                /* > 0: this fd is a pty slave, made the controlling tty */
-    void (*in_child)(void *arg); /* called in the child, fds set up, before the exec */
-    void *in_child_arg;
+  const char *exec_path;  /* the program; argv[0] is given separately */
+  const char *stdin_data; /* NULL: /dev/null */
+  int keep_fds[8];        /* left open (same numbers) in the child */
+  int nkeep;
+  int pty;                     /* > 0: this fd is a pty slave, made the controlling tty */
+  void (*in_child)(void *arg); /* called in the child, fds set up, before the exec */
+  void *in_child_arg;
 };
 
 struct result {
-    int code;               /* exit code, or 128+signal */
-    char *out, *err;
+  int code; /* exit code, or 128+signal */
+  char *out, *err;
 };
 
 /* Starts ARGV (argv[0] included) as O says; returns its pid and, for each

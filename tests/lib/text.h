@@ -18,9 +18,9 @@ size_t count_lines(const char *buf);
 
 /* A flat JSON object of integers: { "k": 123, ... }. */
 struct json_obj {
-    int n;
-    char key[16][64];
-    long long val[16];
+  int n;
+  char key[16][64];
+  long long val[16];
 };
 /* Parses { "k": 123, ... }; returns false on anything else. */
 bool json_parse(const char *s, struct json_obj *o);
