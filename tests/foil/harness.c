@@ -91,28 +91,31 @@ void run(struct result *r, const struct spawn *o, struct args *a)
   args_free(&full);
 }
 
+/* The probe's bind, then ARGS, into FULL; FDS into O's kept fds. */
+static void with_probe(struct args *a, const int *fds, int n, struct args *full, struct spawn *o)
+{
+  *o = (struct spawn){ 0 };
+  args_probe(full);
+  for (size_t i = 0; i < a->n; i++)
+    args_add(full, a->v[i]);
+  for (int i = 0; i < n; i++)
+    o->keep_fds[o->nkeep++] = fds[i];
+}
+
 void run_with_fds(struct result *r, struct args *a, const int *fds, int n)
 {
-  struct spawn o = { 0 };
+  struct spawn o;
   struct args full = { 0 };
-  args_probe(&full);
-  for (size_t i = 0; i < a->n; i++)
-    args_add(&full, a->v[i]);
-  for (int i = 0; i < n; i++)
-    o.keep_fds[o.nkeep++] = fds[i];
+  with_probe(a, fds, n, &full, &o);
   run(r, &o, &full);
   args_free(&full);
 }
 
 void live_start(struct live *l, struct args *a, const int *fds, int n)
 {
-  struct spawn o = { 0 };
+  struct spawn o;
   struct args full = { 0 };
-  args_probe(&full);
-  for (size_t i = 0; i < a->n; i++)
-    args_add(&full, a->v[i]);
-  for (int i = 0; i < n; i++)
-    o.keep_fds[o.nkeep++] = fds[i];
+  with_probe(a, fds, n, &full, &o);
   l->pid = start(&o, &full, &l->in, &l->out, &l->err);
   args_free(&full);
 }
