@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs the integration suite (tests/check_foil) against $FOIL (default: ./foil).
+# Runs the integration suite (tests/foil/check_foil) against $FOIL (default: ./foil).
 #
 # As root: creates a throw-away user and a private temp dir under /var/tmp
 # holding a setuid-root copy of foil, a plain copy, a root-only secret and a
@@ -23,8 +23,8 @@ case $foil_arg in /*) ;; *) foil_arg=$PWD/$foil_arg ;; esac
 foil_name=$(basename "$foil_arg")
 ref_bwrap=${BWRAP:-/usr/bin/bwrap}
 [ -x "$ref_bwrap" ] || ref_bwrap=
-[ -x "$here/check_foil" ] && [ -x "$here/foil-probe" ] ||
-  { echo "run-integration: build tests/check_foil and tests/foil-probe first (make test-programs)" >&2; exit 1; }
+[ -x "$here/foil/check_foil" ] && [ -x "$here/foil/foil-probe" ] ||
+  { echo "run-integration: build tests/foil/check_foil and tests/foil/foil-probe first (make test-programs)" >&2; exit 1; }
 
 tdir=
 user=
@@ -75,7 +75,7 @@ run_mode() {
 tdir=$(mktemp -d /var/tmp/foil-check.XXXXXX) || exit 1
 chmod 755 "$tdir"
 mkdir "$tdir/bin" "$tdir/plain" "$tdir/suid"
-cp "$here/check_foil" "$here/foil-probe" "$tdir/bin/"
+cp "$here/foil/check_foil" "$here/foil/foil-probe" "$tdir/bin/"
 # The copies keep foil's name: it is the prefix of its error messages.
 cp "$foil_arg" "$tdir/plain/$foil_name"
 chmod 755 "$tdir/bin"/* "$tdir/plain/$foil_name"

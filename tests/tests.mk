@@ -22,19 +22,25 @@ CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
-INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
-INTEGRATION_HDRS := tests/harness.h tests/suites.h tests/text-check.h
-TEST_PROGRAMS    := tests/check_foil tests/foil-probe
+# Helpers any test program may use (running and capturing, text, files).
+TEST_LIB_SRCS := tests/lib/run.c tests/lib/text.c tests/lib/files.c
+TEST_LIB_HDRS := tests/lib/run.h tests/lib/text.h tests/lib/files.h
+
+INTEGRATION_SRCS := $(addprefix tests/foil/,main.c harness.c check_options.c check_namespaces.c \
+  check_mounts.c check_files.c check_fd_protocols.c check_status_fds.c check_lifecycle.c \
+  check_attacks.c check_attacks_procs.c check_differential.c) $(TEST_LIB_SRCS)
+INTEGRATION_HDRS := tests/foil/harness.h tests/foil/suites.h tests/text-check.h $(TEST_LIB_HDRS)
+TEST_PROGRAMS    := tests/foil/check_foil tests/foil/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).
 UNIT_SRCS := sandbox.c bind-mount.c utils.c privileged.c
 TEST_PROGRAMS += tests/check_unit
 
-tests/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
+tests/foil/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
 	$(CC) $(TEST_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(INTEGRATION_SRCS) $(LDFLAGS) $(CHECK_LIBS)
 
 # Static, so a sandbox needs nothing but this one file bound in.
-tests/foil-probe: tests/probe.c
+tests/foil/foil-probe: tests/foil/probe.c
 	$(CC) $(TEST_CFLAGS) $(CFLAGS) $(CPPFLAGS) -static -o $@ $< $(LDFLAGS)
 
 # sandbox.c is compiled with its main() renamed, so the tests can call its
@@ -72,7 +78,7 @@ check-integration: test-programs
 	tests/run-integration.sh
 
 tests-clean:
-	rm -f tests/check_foil tests/foil-probe tests/check_unit tests/sandbox-unit.o
+	rm -f tests/foil/check_foil tests/foil/foil-probe tests/check_unit tests/sandbox-unit.o
 
 .PHONY: check check-root check-integration test-programs tests-clean
 
