@@ -114,6 +114,6 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid);
 /* Parses argv (without argv[0]) into cfg; dies with a message on bad input. */
 void parse_args(struct config *cfg, int argc, char **argv);
 void validate_config(struct config *cfg);
-int capability_from_name(const char *name);
+
 
 #endif

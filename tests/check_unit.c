@@ -2,6 +2,7 @@
    no privileges: these run anywhere). */
 #include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
 #include "../bind-mount.h"
+#include "../lockdown.h"
 #include "../utils.h"
 #include "text-check.h"
 

@@ -27,7 +27,7 @@ INTEGRATION_HDRS := tests/harness.h tests/suites.h tests/text-check.h
 TEST_PROGRAMS    := tests/check_foil tests/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil).
-UNIT_SRCS := sandbox.c bind-mount.c utils.c privileged.c
+UNIT_SRCS := $(FOIL_SRCS)
 TEST_PROGRAMS += tests/check_unit
 
 tests/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
