@@ -13,6 +13,7 @@
 #include "bind-mount.h"
 #include "lockdown.h"
 #include "privileged.h"
+#include "report.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -776,53 +777,6 @@ void validate_config(struct config *cfg)
 }
 
 /* ---------------------------------------------------------------------------
- * Messages from the sandbox to the monitor
- * ------------------------------------------------------------------------- */
-
-enum report_type {
-  REPORT_MAIN_PID = 1,        /* value: pid the monitor waits for instead */
-  REPORT_DIE_WITH_PARENT,
-  REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
-  REPORT_EXEC,                /* the payload is about to be exec'd */
-  REPORT_EXEC_FAILED,
-  REPORT_FORWARD_SIGNALS,     /* value: enum forwarding (sent in every mode) */
-  REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
-};
-
-enum forwarding { FORWARD_NONE, FORWARD_SENT, FORWARD_WITH_TERMINAL };
-
-struct report {
-  int32_t type;
-  int32_t value;
-};
-
-static void send_report(int fd, enum report_type type, int value)
-{
-  struct report r = { type, value };
-
-  if (write_all(fd, &r, sizeof r) < 0)
-    die_errno("Can't report to the monitor");
-}
-
-static int exit_status_of(int status)
-{
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return 1;
-}
-
-static void die_with_parent_now(pid_t expected_parent)
-{
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_PDEATHSIG)");
-  /* The parent may have died before the prctl. */
-  if (expected_parent > 0 && getppid() != expected_parent)
-    _exit(1);
-}
-
-/* ---------------------------------------------------------------------------
  * Inside the sandbox's user namespace
  * ------------------------------------------------------------------------- */
 
@@ -905,9 +859,6 @@ static bool process_has_exited(int pidfd, int timeout_ms)
   return RETRY_EINTR(poll(&p, 1, timeout_ms)) > 0;
 }
 
-static void install_signal_forwarding(bool from_terminal_too);
-static void release_held_signals(void);
-static volatile sig_atomic_t forward_to_pid;
 
 struct namespace_ids {
   unsigned long long ino[6];   /* 0: not reported */
@@ -1038,8 +989,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int p
   drop_every_capability();
   if (cfg->forward_signals)
     {
-      forward_to_pid = child;
-      install_signal_forwarding(true);
+      forward_signals_to(child, true);
     }
   release_held_signals();
   if (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
@@ -1246,134 +1196,6 @@ static void take_lock_files(const struct config *cfg, int *fds)
     }
 }
 
-static bool forward_terminal_signals;
-
-/* Signals sent to foil with kill() are passed on; signals from the terminal
-   only when the payload is in another session (--new-session), since
-   otherwise the terminal has already sent it the same signal. */
-static void forward_signal(int sig, siginfo_t *info, void *context)
-{
-  int saved = errno;
-
-  (void)context;
-  if (forward_to_pid > 0 && (info->si_code == SI_USER || info->si_code == SI_QUEUE ||
-                             forward_terminal_signals))
-    kill(forward_to_pid, sig);
-  errno = saved;
-}
-
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-
-static void install_signal_forwarding(bool from_terminal_too)
-{
-  struct sigaction sa;
-
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = forward_signal;
-  sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  forward_terminal_signals = from_terminal_too;
-  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-    if (sigaction(forwarded_signals[i], &sa, NULL) < 0)
-      die_errno("sigaction");
-}
-
-/* With --forward-signals a signal sent to foil once the command runs must
-   reach it. Until each process on the way knows where to forward (the
-   monitor: the main pid, from the reports; pid 1: after its fork), the
-   signals are held blocked, and so stay pending instead of killing foil or
-   being dropped (pid 1 ignores what it has no handler for). Each process
-   gives the caller's mask back once ready; the command gets it at exec. */
-static sigset_t caller_sigmask;
-
-static void hold_forwarded_signals(bool hold)
-{
-  sigset_t set;
-
-  sigemptyset(&set);
-  for (size_t i = 0; hold && i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-    sigaddset(&set, forwarded_signals[i]);
-  if (sigprocmask(SIG_BLOCK, &set, &caller_sigmask) < 0)
-    die_errno("sigprocmask");
-}
-
-static void release_held_signals(void)
-{
-  if (sigprocmask(SIG_SETMASK, &caller_sigmask, NULL) < 0)
-    die_errno("sigprocmask");
-}
-
-/* A reader of --info-fd or --json-status-fd that went away is an error with
-   a message, not a silent death by SIGPIPE (in the setup process and the
-   monitor); the command gets the disposition the caller gave foil. */
-static struct sigaction caller_sigpipe;
-
-static void ignore_sigpipe(void)
-{
-  struct sigaction ignore;
-
-  memset(&ignore, 0, sizeof ignore);
-  ignore.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
-    die_errno("sigaction");
-}
-
-static void restore_sigpipe(void)
-{
-  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
-    die_errno("sigaction");
-}
-
-/* The monitor: unprivileged, reads the sandbox's reports until the payload is
-   exec'd (or setup failed), then waits for the main process. */
-static int monitor(pid_t child, int report_fd, pid_t caller_pid)
-{
-  pid_t main_pid = child;
-  struct report r = { 0, 0 };
-  int status, json_fd = -1;
-  bool exec_ok = false;
-
-  ignore_sigpipe();
-  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
-    {
-      if (r.type == REPORT_MAIN_PID)
-        main_pid = forward_to_pid = r.value;
-      else if (r.type == REPORT_FORWARD_SIGNALS && r.value == FORWARD_NONE)
-        release_held_signals();
-      else if (r.type == REPORT_FORWARD_SIGNALS)
-        {
-          forward_to_pid = main_pid;
-          install_signal_forwarding(r.value == FORWARD_WITH_TERMINAL);
-        }
-      else if (r.type == REPORT_DIE_WITH_PARENT)
-        die_with_parent_now(caller_pid);
-      else if (r.type == REPORT_JSON_STATUS_FD)
-        json_fd = r.value;
-      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
-        exec_ok = r.type == REPORT_EXEC;
-      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
-        close(r.value);
-    }
-  close(report_fd);
-  /* The command runs (or setup is over): main_pid is final. */
-  release_held_signals();
-  for (;;)
-    {
-      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
-      if (w < 0)
-        die_errno("waitpid");
-      if (w == main_pid)
-        break;
-    }
-  if (json_fd >= 0 && exec_ok)
-    {
-      char line[64];
-      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
-        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
-    }
-  return exit_status_of(status);
-}
 
 /* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): no
    capabilities, no fds but stdio, --sync-fd and the lock files; it exits
@@ -1392,8 +1214,7 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
   close_fds_except(keep, n_keep);
   if (cfg->forward_signals)
     {
-      forward_to_pid = payload;
-      install_signal_forwarding(true);
+      forward_signals_to(payload, true);
     }
   release_held_signals();
   if (cfg->die_with_parent)
