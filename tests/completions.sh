@@ -205,7 +205,7 @@ fi
 
 # --- the option table agrees with foil's parser --------------------------
 # Every option foil parses must be known with the same number of arguments.
-if [[ -r $top/sandbox.c ]]; then
+if [[ -r $top/cmdline.c ]]; then
     table=$_foil_bwrap_options$_foil_extra_options
     parsed=0
     while read -r opt n; do
@@ -213,12 +213,12 @@ if [[ -r $top/sandbox.c ]]; then
         checks=$((checks + 1))
         _foil_kinds=()
         if ! _foil_lookup "$opt" "$table"; then
-            fail "$opt (in sandbox.c) is not in the completion"
+            fail "$opt (in cmdline.c) is not in the completion"
         elif ((${#_foil_kinds[@]} != n)); then
-            fail "$opt takes $n argument(s) in sandbox.c, ${#_foil_kinds[@]} in the completion"
+            fail "$opt takes $n argument(s) in cmdline.c, ${#_foil_kinds[@]} in the completion"
         fi
-    done < <(sed -n 's/^ *{ *"\(--[a-z0-9-]*\)", *\([0-9]\),.*/\1 \2/p' "$top/sandbox.c")
-    ((parsed > 50)) || fail "found only $parsed options in sandbox.c's table; has its format changed?"
+    done < <(sed -n 's/^ *{ *"\(--[a-z0-9-]*\)", *\([0-9]\),.*/\1 \2/p' "$top/cmdline.c")
+    ((parsed > 50)) || fail "found only $parsed options in cmdline.c's table; has its format changed?"
 fi
 
 # --- zsh --------------------------------------------------------------------

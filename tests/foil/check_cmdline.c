@@ -1,10 +1,11 @@
 /* Unit tests of foil's command-line parser and path helpers (no namespaces,
-   no privileges: these run anywhere). */
-#include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
-#include "../bind-mount.h"
-#include "../lockdown.h"
-#include "../utils.h"
-#include "text-check.h"
+   no privileges: these run anywhere). cmdline.c and the files below it are
+   linked as they are; sandbox.c and its main() are not. */
+#include "cmdline.h"
+#include "bind-mount.h"
+#include "lockdown.h"
+#include "utils.h"
+#include "../text-check.h"
 
 #include <check.h>
 #include <errno.h>
