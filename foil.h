@@ -109,6 +109,9 @@ struct config {
   char **command;       /* argv of the payload, NULL-terminated */
 };
 
+/* The signals --forward-signals passes on to the command. */
+#define FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
 /* Whether the sandbox runs in a user namespace foil created. */
 static inline bool uses_user_namespace(const struct config *cfg)
 {

@@ -3,6 +3,7 @@
  * them), seccomp programs, and closing inherited file descriptors.
  */
 #include "lockdown.h"
+#include "privileged.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char *const cap_names[] = {
@@ -35,18 +35,6 @@ int capability_from_name(const char *name)
   return -1;
 }
 
-static int capset_to(uint64_t caps)
-{
-  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-
-  for (int i = 0; i < 2; i++)
-    {
-      d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
-    }
-  return (int)syscall(SYS_capset, &hdr, d);
-}
-
 /* For processes that only wait or exit: no capability in any set, and an
    empty bounding set (a zombie still shows its sets until it is reaped).
    Caps already gone from the bounding set are skipped: dropping one needs
@@ -56,18 +44,17 @@ void drop_every_capability(void)
   for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
     if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
       die_errno("Can't drop capability %d from the bounding set", cap);
-  if (capset_to(0) < 0)
+  if (cap_sets_set_all(0) < 0)
     die_errno("Can't drop capabilities");
 }
 
-uint64_t current_permitted_caps(void)
+static uint64_t current_permitted_caps(void)
 {
-  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
+  struct cap_sets caps;
 
-  if (syscall(SYS_capget, &hdr, d) < 0)
+  if (cap_sets_get(&caps) < 0)
     die_errno("capget");
-  return d[0].permitted | ((uint64_t)d[1].permitted << 32);
+  return caps.permitted;
 }
 
 /* Leave the payload exactly the capabilities it should have: none, unless
@@ -87,7 +74,7 @@ void drop_capabilities(const struct config *cfg, uint64_t caller_caps)
   /* Exec as uid 0 must not hand back what was dropped. */
   if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) < 0)
     die_errno("Can't set securebits");
-  if (capset_to(keep) < 0)
+  if (cap_sets_set_all(keep) < 0)
     die_errno("Can't set capabilities");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
     die_errno("Can't clear ambient capabilities");

@@ -9,8 +9,6 @@
 
 /* The number of capability NAME ("CAP_SYS_ADMIN" or "sys_admin", any case), or -1. */
 int capability_from_name(const char *name);
-/* This process's permitted capabilities. */
-uint64_t current_permitted_caps(void);
 /* Leave the payload exactly the capabilities it should have (see SECURITY.md). */
 void drop_capabilities(const struct config *cfg, uint64_t caller_caps);
 /* For processes that only wait or exit: no capability at all. */

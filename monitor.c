@@ -4,6 +4,7 @@
  * signal handling of --forward-signals and SIGPIPE.
  */
 #include "report.h"
+#include "foil.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -59,7 +60,7 @@ static void forward_signal(int sig, siginfo_t *info, void *context)
   errno = saved;
 }
 
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+static const int forwarded_signals[] = { FORWARDED_SIGNALS };
 
 void forward_signals_to(pid_t pid, bool from_terminal_too)
 {
@@ -84,15 +85,9 @@ void forward_signals_to(pid_t pid, bool from_terminal_too)
    gives the caller's mask back once ready; the command gets it at exec. */
 static sigset_t caller_sigmask;
 
-void hold_forwarded_signals(bool hold)
+void keep_caller_sigmask(const sigset_t *mask)
 {
-  sigset_t set;
-
-  sigemptyset(&set);
-  for (size_t i = 0; hold && i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-    sigaddset(&set, forwarded_signals[i]);
-  if (sigprocmask(SIG_BLOCK, &set, &caller_sigmask) < 0)
-    die_errno("sigprocmask");
+  caller_sigmask = *mask;
 }
 
 void release_held_signals(void)

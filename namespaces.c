@@ -26,16 +26,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* foil needs the mount API as of Linux 5.12, whose newest call is
-   mount_setattr(): probe for it rather than trust the version number, which
-   backports and vendor kernels make meaningless. Any error but ENOSYS (a
-   zero-sized attr is EINVAL) means the call exists. */
-void check_kernel_features(void)
-{
-  if (syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) < 0 && errno == ENOSYS)
-    die("This kernel lacks mount_setattr(), part of the mount API foil needs (Linux 5.12 or later)");
-}
-
 /* Root mode with --unshare-user: root maps itself, so no privileged helper. */
 static void root_enter_user_namespace(struct config *cfg)
 {

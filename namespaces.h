@@ -5,8 +5,6 @@
 #include <sys/types.h>
 #include "foil.h"
 
-/* Probe for the mount API foil needs; dies on a kernel without it. */
-void check_kernel_features(void);
 /* Unshare the mount namespace and those the options ask for (root mode
    with --unshare-user: the user namespace first); bring up lo, set the
    hostname. May set cfg->unshare_user (root mode, --unshare-user-try). */

@@ -4,6 +4,7 @@
 #ifndef FOIL_REPORT_H
 #define FOIL_REPORT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -42,8 +43,9 @@ void die_with_parent_now(pid_t expected_parent);
 /* Forward the signals of --forward-signals to pid (from the terminal too, or
    only those sent with kill()). */
 void forward_signals_to(pid_t pid, bool from_terminal_too);
-/* Block the forwarded signals (hold: or nothing) and remember the caller's mask. */
-void hold_forwarded_signals(bool hold);
+/* The caller's signal mask, from before priv_prepare_spawn() held the
+   forwarded signals: release_held_signals() gives it back. */
+void keep_caller_sigmask(const sigset_t *mask);
 /* Give the caller's signal mask back. */
 void release_held_signals(void);
 /* SIGPIPE ignored (a reader that went away is an error with a message), and

@@ -164,10 +164,10 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
 /* The setup process: cfg is parsed already (user-namespace and root mode
    parse before the clone), or parsed here (setuid mode parses nothing before
    the privileged start is over). */
-static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
-                                                  uid_t uid, gid_t gid, int argc, char **argv,
-                                                  int report_fd, uint64_t caller_caps, pid_t monitor_pid)
+static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
+                                                  const struct priv_start *st, int argc, char **argv)
 {
+  int report_fd = st->report[1];
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
   struct userns_files uf;
@@ -178,19 +178,20 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   ignore_sigpipe();
-  if (parsed != NULL)
-    cfg = *parsed;
-  else
+  if (st->mode == MODE_SETUID)
     {
-      config_init(&cfg, mode, uid, gid);
+      /* Parsed only now, in the sandbox's user namespace, unprivileged. */
+      config_init(&cfg, st->mode, st->caller_uid, st->caller_gid);
       cfg.reserved_fd = report_fd;
       parse_args(&cfg, argc - 1, argv + 1);
       validate_config(&cfg);
     }
+  else
+    cfg = *parsed;
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
-      die_with_parent_now(monitor_pid);
+      die_with_parent_now(st->monitor_pid);
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
@@ -223,7 +224,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (cfg.assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
     die("creation of new user namespaces was not disabled as requested");
   change_directory(&cfg, old_cwd);
-  drop_capabilities(&cfg, caller_caps);
+  drop_capabilities(&cfg, st->caller_caps);
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
@@ -248,10 +249,9 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
 }
 
 /* --userns-block-fd: the child's maps are written by someone else, who
-   learns its pid from --info-fd; release the child when FD becomes readable. */
-static void wait_for_external_maps(pid_t child, void *arg)
+   learns its pid from --info-fd; the child may go on once FD is readable. */
+static void wait_for_external_maps(const struct config *cfg, pid_t child)
 {
-  struct config *cfg = arg;
   char info[64], byte;
   int n = snprintf(info, sizeof info, "{\n    \"child-pid\": %d\n}\n", (int)child);
 
@@ -261,87 +261,76 @@ static void wait_for_external_maps(pid_t child, void *arg)
     die_errno("Can't read --userns-block-fd %d", cfg->userns_block_fd);
 }
 
-/* Create the setup process. Only setuid mode uses privilege here. */
-static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struct config *cfg)
+/* --userns: this process joins (it is not privileged in any mode that allows
+   the option) and the setup process starts there as root if it can. */
+static pid_t fork_into_user_namespace(int userns_fd)
 {
-  if (cfg != NULL && cfg->userns_fd >= 0)
-    {
-      /* --userns: this process joins (it is not privileged in any mode that
-         allows the option) and the setup process starts there as root if it
-         can. */
-      if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
-        die_errno("Can't join the user namespace of --userns %d", cfg->userns_fd);
-      pid_t pid = fork();
-      if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
-        die_errno("Can't switch ids in the user namespace of --userns");
-      return pid;
-    }
-  if (mode == MODE_ROOT && (cfg->userns_block_fd < 0))
+  pid_t pid;
+
+  if (setns(userns_fd, CLONE_NEWUSER) < 0)
+    die_errno("Can't join the user namespace of --userns %d", userns_fd);
+  pid = fork();
+  if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+    die_errno("Can't switch ids in the user namespace of --userns");
+  return pid;
+}
+
+/* Create the setup process in user-namespace and root mode, where nothing is
+   privileged (setuid mode's is created by priv_start()). */
+static pid_t spawn_setup_process(const struct priv_start *st, struct config *cfg)
+{
+  bool external_maps = cfg->userns_block_fd >= 0;
+  pid_t pid;
+  int go_fd;
+
+  if (cfg->userns_fd >= 0)
+    return fork_into_user_namespace(cfg->userns_fd);
+  if (st->mode == MODE_ROOT && !external_maps)
     return fork();
-  if (cfg != NULL && cfg->userns_block_fd >= 0)
-    {
-      cfg->info_written = true;
-      return priv_spawn_in_user_namespace(mode, uid, gid, false, wait_for_external_maps, cfg,
-                                          cfg->info_fd);
-    }
-  return priv_spawn_in_user_namespace(mode, uid, gid, true, NULL, NULL, -1);
+  /* The monitor writes --info-fd itself; the setup process must not. */
+  cfg->info_written = external_maps;
+  pid = priv_spawn_in_user_namespace(st, !external_maps, external_maps ? cfg->info_fd : -1, &go_fd);
+  if (pid == 0)
+    return 0;
+  if (external_maps)
+    wait_for_external_maps(cfg, pid);
+  priv_release_child(go_fd);
+  return pid;
 }
 
 int main(int argc, char **argv)
 {
-  pid_t caller_pid = getppid(), pid;
-  /* Taken before the fork: the setup process's getppid() would already name
-     whoever adopted it if the monitor had died. */
-  pid_t monitor_pid = getpid();
   struct config early, *parsed = NULL;
-  uint64_t caller_caps;
-  enum run_mode mode;
-  uid_t uid;
-  gid_t gid;
-  int report[2];
+  struct priv_start st;
 
-  set_prog_name(argv[0]);
-  if (argc == 2 && strcmp(argv[1], "--version") == 0)
-    {
-      print_version();
-      return 0;
-    }
-  if (argc == 2 && strcmp(argv[1], "--help") == 0)
-    {
-      print_usage(stdout);
-      return 0;
-    }
-  mode = priv_detect_mode(&uid, &gid);
-  check_kernel_features();
-  signal(SIGCHLD, SIG_DFL);
-  caller_caps = current_permitted_caps();
-  /* File capabilities instead of the setuid bit: a setup foil does not support. */
-  if (mode == MODE_USERNS && caller_caps != 0)
-    die("Unexpected capabilities but not setuid, old file caps config?");
-  if (mode != MODE_SETUID)
+  /* Nothing before this: in setuid mode it returns with every privilege
+     dropped, in the monitor and in the setup process. */
+  priv_start(argc, argv, &st);
+  if (st.request == PRIV_VERSION)
+    print_version();
+  if (st.request == PRIV_HELP)
+    print_usage(stdout);
+  if (st.request != PRIV_RUN)
+    return 0;
+  if (st.mode != MODE_SETUID)
     {
       /* Nothing is privileged here, and --userns, --pidns and
          --userns-block-fd must act before the clone. */
-      config_init(&early, mode, uid, gid);
+      config_init(&early, st.mode, st.caller_uid, st.caller_gid);
       parse_args(&early, argc - 1, argv + 1);
       validate_config(&early);
       parsed = &early;
+      priv_prepare_spawn(&st, early.forward_signals);
+      st.child = spawn_setup_process(&st, &early);
     }
-  if (pipe2(report, O_CLOEXEC) < 0)
-    die_errno("pipe2");
-  /* The monitor adopts the pid-namespace init when its parent hands it over. */
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-  /* Setuid mode learns --forward-signals only from the setup process. */
-  hold_forwarded_signals(parsed == NULL || parsed->forward_signals);
-  pid = spawn_setup_process(mode, uid, gid, parsed);
-  if (pid < 0)
+  keep_caller_sigmask(&st.caller_sigmask);
+  if (st.child < 0)
     die_errno("fork");
-  if (pid > 0)
+  if (st.child > 0)
     {
-      close(report[1]);
-      return monitor(pid, report[0], caller_pid);
+      close(st.report[1]);
+      return monitor(st.child, st.report[0], st.caller_pid);
     }
-  close(report[0]);
-  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps, monitor_pid);
+  close(st.report[0]);
+  run_sandbox(parsed, &st, argc, argv);
 }
