@@ -210,15 +210,9 @@ static int new_fs_mount(const char *fstype, const char *const *options, unsigned
   return mnt;
 }
 
-/* --file-label: the SELinux context of every tmpfs foil mounts. */
-static const char *tmpfs_context;
-
-void set_file_label(const char *label)
-{
-  tmpfs_context = label;
-}
-
-static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
+/* A tmpfs with MODE and SIZE (0: the default), labelled with --file-label. */
+static int new_tmpfs(const struct mount_ctx *ctx, mode_t mode, unsigned long long size,
+                     const char *dest)
 {
   char mode_str[16], size_str[32];
   const char *opts[7] = { "mode", mode_str, NULL };
@@ -231,10 +225,10 @@ static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
       opts[n++] = "size";
       opts[n++] = size_str;
     }
-  if (tmpfs_context)
+  if (ctx->file_label != NULL)
     {
       opts[n++] = "context";
-      opts[n++] = tmpfs_context;
+      opts[n++] = ctx->file_label;
     }
   opts[n] = NULL;
   return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
@@ -248,7 +242,7 @@ void new_root_create(struct mount_ctx *ctx)
      nothing we mount is ever seen by the host. */
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
-  ctx->root_fd = new_tmpfs(0755, 0, "/");
+  ctx->root_fd = new_tmpfs(ctx, 0755, 0, "/");
   ctx->base_fd = dup_cloexec(ctx->root_fd);
   ctx->scratch_fd = -1;
   /* A recursive bind of a host path above it (--bind / /) must not copy the
@@ -492,7 +486,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 {
   static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
   static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "620", NULL };
-  int mnt = new_tmpfs(0755, 0, op->dest), dev_fd, pts;
+  int mnt = new_tmpfs(ctx, 0755, 0, op->dest), dev_fd, pts;
   char host_path[64], tty[256];
 
   dev_fd = dup_cloexec(mnt);
@@ -517,7 +511,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int mnt = new_tmpfs(op->perms, op->size, op->dest);
+  int mnt = new_tmpfs(ctx, op->perms, op->size, op->dest);
 
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
 }
@@ -639,7 +633,7 @@ static int scratch_mount(struct mount_ctx *ctx)
             continue;
           die_errno("Can't create a scratch directory for --bind-data");
         }
-      ctx->scratch_fd = new_tmpfs(0700, 0, "--bind-data");
+      ctx->scratch_fd = new_tmpfs(ctx, 0700, 0, "--bind-data");
       if (move_mount(ctx->scratch_fd, "", ctx->base_fd, ctx->scratch_name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         die_errno("Can't mount a scratch tmpfs for --bind-data");
     }

@@ -212,7 +212,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
   ctx.fresh_proc = cfg.unshare_pid || cfg.pidns_fd >= 0;
   ctx.proc_fd = uf.proc_fd;
   ctx.in_user_namespace = uses_user_namespace(&cfg);
-  set_file_label(cfg.file_label);
+  ctx.file_label = cfg.file_label;
   resolve_sources(&cfg);
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
