@@ -229,9 +229,7 @@ static void run_nested_pid_waiter(const struct config *cfg, int proc_fd)
   close_fds_except(NULL, 0);
   drop_every_capability();
   if (cfg->forward_signals)
-    {
-      forward_signals_to(child, true);
-    }
+    forward_signals_to(child, true);
   release_held_signals();
   if (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
     _exit(1);

@@ -1,13 +1,28 @@
-/* sandbox.c: foil's command line, turned into an ordered list of setup
- * operations, and the life of the processes that carry it out.
+/* sandbox.c: the spine of foil. main() starts the processes below; the
+ * setup process builds the sandbox step by step (run_sandbox()) and execs
+ * the command, or stays as its pid 1 (run_reaper()).
  *
  * Processes (see SECURITY.md):
  *   monitor  - the process the caller started; after the privileged start it
- *              holds nothing, waits for the sandbox and passes its status on.
+ *              holds nothing, waits for the sandbox and passes its status on
+ *              (monitor.c).
  *   setup    - cloned into the sandbox's user namespace; parses the arguments,
  *              unshares namespaces, builds the root, drops everything, execs.
  *   reaper   - with --unshare-pid, the setup process forks the payload and
  *              stays as pid 1, exiting with the payload's status.
+ *
+ * Files, each using only those below it:
+ *   sandbox.c     main(), the setup process, the reaper, the exec
+ *   namespaces.c  unshare, the pid namespace, the payload's user namespace
+ *   cmdline.c     argv -> struct config and its list of setup operations
+ *   monitor.c     the monitor, the report pipe (report.h), signal handling
+ *   lockdown.c    capabilities, seccomp programs, closing fds
+ *   bind-mount.c  the new root: every setup operation, pivot_root
+ *   privileged.c  all that runs with setuid-root power: priv_start()
+ *   utils.c       messages, allocation, number and path helpers
+ * foil.h holds the model they share: struct config and struct setup_op.
+ * (cmdline.c uses lockdown.c's capability names; lockdown.c uses
+ * privileged.c's capability syscalls.)
  */
 #include "foil.h"
 #include "cmdline.h"
@@ -68,7 +83,6 @@ static void take_lock_files(const struct config *cfg, int *fds)
     }
 }
 
-
 /* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): no
    capabilities, no fds but stdio, --sync-fd and the lock files; it exits
    with the payload's status, which takes the rest of a pid namespace down
@@ -85,9 +99,7 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
 
   close_fds_except(keep, n_keep);
   if (cfg->forward_signals)
-    {
-      forward_signals_to(payload, true);
-    }
+    forward_signals_to(payload, true);
   release_held_signals();
   if (cfg->die_with_parent)
     die_with_parent_now(0);
