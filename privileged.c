@@ -33,7 +33,9 @@
 
 /* The raw capability syscalls. foil's other files use them too (lockdown.c):
    the one copy lives here, because privileged.c must depend on nothing of
-   foil's but utils.c, so that it can be read on its own. */
+   foil's but utils.c, so that it can be read on its own. With euid 0 they
+   only read our own sets (identify()) or clear them
+   (drop_privileges_for_good()). */
 int cap_sets_get(struct cap_sets *sets)
 {
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -62,6 +64,7 @@ static enum run_mode detect_mode(uid_t *caller_uid, gid_t *caller_gid)
   uid_t ruid, euid, suid;
   gid_t rgid, egid, sgid;
 
+  /* Safe: only reads our own ids. */
   if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
     die_errno("getresuid");
   *caller_uid = ruid;
@@ -208,6 +211,7 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
   pid_t pid;
   bool identity = write_maps && identity_maps(st->mode);
 
+  /* Safe: a pipe between us and the child we are about to create. */
   if (pipe2(go, O_CLOEXEC) < 0)
     die_errno("pipe2");
   /* With euid 0 (setuid mode) the new user namespace is owned by root: the
@@ -227,6 +231,7 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
   if (write_maps && write_child_maps(st->mode, pid, st->caller_uid, st->caller_gid, identity) < 0)
     {
       int saved = errno;
+      /* Safe: our own child, not reaped yet, so the pid is still its. */
       kill(pid, SIGKILL);
       waitpid(pid, NULL, 0);
       errno = saved;
@@ -234,8 +239,11 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
     }
   if (st->mode == MODE_SETUID)
     drop_privileges_for_good(st->caller_uid, st->caller_gid);
+  /* Only narrows who may trace or inspect us. */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
+  /* The child waits for the caller to release it (priv_release_child()):
+     in setuid mode that caller holds no privilege any more. */
   *go_fd = go[1];
   return pid;
 }
