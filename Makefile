@@ -30,7 +30,7 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 CFLAGS   ?= -O2 -g
-WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+WARN     := -Wall -Wextra -Wshadow -Wformat=2
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif

@@ -33,87 +33,6 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->reserved_fd = -1;
 }
 
-void print_usage(FILE *out)
-{
-  fprintf(out,
-          "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n"
-          "    --help                       Print this help\n"
-          "    --version                    Print version\n"
-          "    --unshare-all                Unshare every namespace we support by default\n"
-          "    --share-net                  Retain the network namespace (after --unshare-all)\n"
-          "    --unshare-user               Create new user namespace\n"
-          "    --unshare-user-try           Create new user namespace if possible\n"
-          "    --unshare-ipc                Create new ipc namespace\n"
-          "    --unshare-pid                Create new pid namespace\n"
-          "    --unshare-net                Create new network namespace\n"
-          "    --unshare-uts                Create new uts namespace\n"
-          "    --unshare-cgroup             Create new cgroup namespace\n"
-          "    --unshare-cgroup-try         Create new cgroup namespace if possible\n"
-          "    --uid UID                    Custom uid in the sandbox\n"
-          "    --gid GID                    Custom gid in the sandbox\n"
-          "    --hostname NAME              Custom hostname in the sandbox (needs --unshare-uts)\n"
-          "    --chdir DIR                  Change directory to DIR\n"
-          "    --clearenv                   Unset all environment variables\n"
-          "    --setenv VAR VALUE           Set an environment variable\n"
-          "    --unsetenv VAR               Unset an environment variable\n"
-          "    --bind SRC DEST              Bind mount the host path SRC on DEST\n"
-          "    --bind-try SRC DEST          Equal to --bind but ignores non-existent SRC\n"
-          "    --dev-bind SRC DEST          Bind mount SRC on DEST, allowing device access\n"
-          "    --dev-bind-try SRC DEST      Equal to --dev-bind but ignores non-existent SRC\n"
-          "    --ro-bind SRC DEST           Bind mount SRC read-only on DEST (recursively)\n"
-          "    --ro-bind-try SRC DEST       Equal to --ro-bind but ignores non-existent SRC\n"
-          "    --remount-ro DEST            Remount DEST as readonly; does not recursively remount\n"
-          "    --proc DEST                  Mount new procfs on DEST\n"
-          "    --dev DEST                   Mount new dev on DEST\n"
-          "    --tmpfs DEST                 Mount new tmpfs on DEST\n"
-          "    --mqueue DEST                Mount new mqueue on DEST\n"
-          "    --dir DEST                   Create dir at DEST\n"
-          "    --symlink SRC DEST           Create symlink at DEST with target SRC\n"
-          "    --seccomp FD                 Load and use seccomp rules from FD (not repeatable)\n"
-          "    --add-seccomp-fd FD          Load and use seccomp rules from FD (repeatable)\n"
-          "    --new-session                Create a new terminal session\n"
-          "    --die-with-parent            Kills with SIGKILL child process (COMMAND) when foil or "
-          "its parent dies\n"
-          "    --as-pid-1                   Do not install a reaper process with PID=1\n"
-          "    --disable-userns             Disable further use of user namespaces inside sandbox\n"
-          "    --assert-userns-disabled     Fail unless further use of user namespace inside sandbox "
-          "is disabled\n"
-          "    --cap-add CAP                Add cap CAP when running as privileged user\n"
-          "    --cap-drop CAP               Drop cap CAP when running as privileged user\n"
-          "    --args FD                    Parse NUL-separated args from FD\n"
-          "    --argv0 VALUE                Set argv[0] to the value VALUE before running the program\n"
-          "    --level-prefix               Prepend e.g. <3> to diagnostic messages\n"
-          "    --bind-fd FD DEST            Bind open directory or path fd on DEST\n"
-          "    --ro-bind-fd FD DEST         Bind open directory or path fd read-only on DEST\n"
-          "    --file FD DEST               Copy from FD to file DEST\n"
-          "    --chmod OCTAL PATH           Change permissions of PATH (must already exist)\n"
-          "    --perms OCTAL                Set permissions of next argument (--dir, --file, --tmpfs)\n"
-          "    --size BYTES                 Set size of next argument (only for --tmpfs)\n"
-          "    --info-fd FD                 Write information about the running container to FD\n"
-          "    --json-status-fd FD          Write container status to FD with multiple JSON objects\n"
-          "    --block-fd FD                Block on FD until some data to read is available\n"
-          "    --sync-fd FD                 Keep this fd open while sandbox is running\n"
-          "    --bind-data FD DEST          Copy from FD to file which is bind-mounted on DEST\n"
-          "    --ro-bind-data FD DEST       Copy from FD to file which is readonly bind-mounted on DEST\n"
-          "    --overlay-src SRC            Read files from SRC in the following overlay\n"
-          "    --overlay RWSRC WORKDIR DEST Mount overlayfs on DEST, with RWSRC as the host path for\n"
-          "                                 writes and WORKDIR an empty directory on the same fs\n"
-          "    --tmp-overlay DEST           Mount overlayfs on DEST, with writes going to an invisible tmpfs\n"
-          "    --ro-overlay DEST            Mount overlayfs read-only on DEST\n"
-          "    --lock-file DEST             Take a lock on DEST while sandbox is running\n"
-          "    --userns FD                  Use this user namespace (cannot combine with --unshare-user)\n"
-          "    --userns2 FD                 After setup switch to this user namespace\n"
-          "    --pidns FD                   Use this pid namespace\n"
-          "    --userns-block-fd FD         Block on FD until the user namespace is ready\n"
-          "    --exec-label LABEL           Exec label for the sandbox\n"
-          "    --file-label LABEL           File label for temporary sandbox content\n"
-          "    --close-fds                  (foil) Close every inherited fd above 2 before running COMMAND\n"
-          "    --keep-fd FD                 (foil) With --close-fds, still pass FD on to COMMAND\n"
-          "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
-          "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
-          prog_path);
-}
-
 /* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
 static mode_t default_perms(enum op_type type)
 {
@@ -214,7 +133,8 @@ static void read_seccomp_program(struct config *cfg, const char *option, const c
   cfg->seccomp_tail = &prog->next;
 }
 
-static void apply_capability_option(struct config *cfg, const char *option, const char *name)
+static void apply_capability_option(struct config *cfg, const char *option, const char *name,
+                                    bool add)
 {
   uint64_t mask;
 
@@ -228,7 +148,7 @@ static void apply_capability_option(struct config *cfg, const char *option, cons
       mask = 1ULL << cap;
     }
   cfg->caps_changed = true;
-  if (strcmp(option, "--cap-add") == 0)
+  if (add)
     {
       cfg->caps_add |= mask;
       cfg->caps_drop &= ~mask;
@@ -250,99 +170,101 @@ static uid_t parse_id(const char *option, const char *arg)
   return (uid_t)v;
 }
 
-/* Each option is one table entry and one handler; handlers get their
-   arguments already counted. */
-typedef void (*option_handler)(struct config *cfg, const char *option, char **args);
+/* Each option is one table entry and one handler. A handler gets its entry
+   (name, flags, and an argument that tells the options sharing a handler
+   apart) and its operands, already counted. */
+struct option_def;
+typedef void (*option_handler)(struct config *cfg, const struct option_def *opt, char **args);
 
-static void opt_help(struct config *c, const char *o, char **a)
+/* What the parser needs to know of an option beyond its handler. */
+#define OPT_MODIFIER  0x1u  /* changes the next option (--perms, --size) */
+#define OPT_OVERLAY   0x2u  /* --overlay-src, or an overlay that takes its layers */
+#define OPT_NO_SETUID 0x4u  /* refused in setuid mode */
+#define OPT_FOIL      0x8u  /* foil's own, not bwrap's: "(foil)" in --help */
+#define OPT_ARGS_FILE 0x10u /* --args: replaced by the words read from its fd */
+
+struct option_def {
+  const char *name;
+  const char *operands; /* as --help names them ("SRC DEST"), NULL for none */
+  unsigned flags;
+  option_handler handle;
+  unsigned arg;         /* for the handler: BIND_* flags, an op type, ... */
+  const char *help;     /* --help's text; a '\n' continues it on another line */
+};
+
+/* The handlers' signature is the table's: most use only part of it. */
+#define HANDLER(name) \
+  static void name(UNUSED struct config *c, UNUSED const struct option_def *o, UNUSED char **a)
+
+enum { CAP_OPTION_DROP, CAP_OPTION_ADD };   /* arg of --cap-drop, --cap-add */
+enum { LABEL_EXEC, LABEL_FILE };            /* arg of --exec-label, --file-label */
+
+HANDLER(opt_help)
 {
   print_usage(stdout);
   exit(0);
 }
-/* Invoked as bwrap, the version is bubblewrap's: callers such as BuildStream
-   read the second word as X.Y.Z and pick options by it. */
-void print_version(void)
-{
-  if (strcmp(prog_name, "bwrap") == 0)
-    printf("bubblewrap %s (foil %s)\n", BWRAP_COMPAT_VERSION, FOIL_VERSION);
-  else
-    printf("foil %s (bubblewrap %s compatible)\n", FOIL_VERSION, BWRAP_COMPAT_VERSION);
-}
-static void opt_version(struct config *c, const char *o, char **a)
+HANDLER(opt_version)
 {
   print_version();
   exit(0);
 }
-static void opt_unshare_all(struct config *c, const char *o, char **a)
+HANDLER(opt_unshare_all)
 {
   c->unshare_user_try = c->unshare_ipc = c->unshare_pid = c->unshare_net = true;
   c->unshare_uts = c->unshare_cgroup_try = true;
 }
-static void opt_share_net(struct config *c, const char *o, char **a) { c->unshare_net = false; }
-static void opt_unshare_user(struct config *c, const char *o, char **a) { c->unshare_user = true; }
-static void opt_unshare_user_try(struct config *c, const char *o, char **a) { c->unshare_user_try = true; }
-static void opt_unshare_ipc(struct config *c, const char *o, char **a) { c->unshare_ipc = true; }
-static void opt_unshare_pid(struct config *c, const char *o, char **a) { c->unshare_pid = true; }
-static void opt_unshare_net(struct config *c, const char *o, char **a) { c->unshare_net = true; }
-static void opt_unshare_uts(struct config *c, const char *o, char **a) { c->unshare_uts = true; }
-static void opt_unshare_cgroup(struct config *c, const char *o, char **a) { c->unshare_cgroup = true; }
-static void opt_unshare_cgroup_try(struct config *c, const char *o, char **a) { c->unshare_cgroup_try = true; }
-static void opt_uid(struct config *c, const char *o, char **a)
+HANDLER(opt_share_net) { c->unshare_net = false; }
+HANDLER(opt_unshare_user) { c->unshare_user = true; }
+HANDLER(opt_unshare_user_try) { c->unshare_user_try = true; }
+HANDLER(opt_unshare_ipc) { c->unshare_ipc = true; }
+HANDLER(opt_unshare_pid) { c->unshare_pid = true; }
+HANDLER(opt_unshare_net) { c->unshare_net = true; }
+HANDLER(opt_unshare_uts) { c->unshare_uts = true; }
+HANDLER(opt_unshare_cgroup) { c->unshare_cgroup = true; }
+HANDLER(opt_unshare_cgroup_try) { c->unshare_cgroup_try = true; }
+HANDLER(opt_uid)
 {
-  c->sandbox_uid = parse_id(o, a[0]);
+  c->sandbox_uid = parse_id(o->name, a[0]);
   c->uid_set = true;
 }
-static void opt_gid(struct config *c, const char *o, char **a)
+HANDLER(opt_gid)
 {
-  c->sandbox_gid = (gid_t)parse_id(o, a[0]);
+  c->sandbox_gid = (gid_t)parse_id(o->name, a[0]);
   c->gid_set = true;
 }
-static void opt_hostname(struct config *c, const char *o, char **a) { c->hostname = a[0]; }
-static void opt_chdir(struct config *c, const char *o, char **a)
+HANDLER(opt_hostname) { c->hostname = a[0]; }
+HANDLER(opt_chdir)
 {
   if (c->chdir_path != NULL)
     warn("Only the last --chdir option will take effect");
   c->chdir_path = a[0];
 }
-static void opt_clearenv(struct config *c, const char *o, char **a)
+HANDLER(opt_clearenv)
 {
   if (clearenv() != 0)
     die("--clearenv failed");
 }
-static void opt_setenv(struct config *c, const char *o, char **a)
+HANDLER(opt_setenv)
 {
   if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
     die("--setenv: invalid variable name \"%s\"", a[0]);
   if (setenv(a[0], a[1], 1) < 0)
     die_errno("--setenv %s", a[0]);
 }
-static void opt_unsetenv(struct config *c, const char *o, char **a)
+HANDLER(opt_unsetenv)
 {
   if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
     die("--unsetenv: invalid variable name \"%s\"", a[0]);
   if (unsetenv(a[0]) < 0)
     die_errno("--unsetenv %s", a[0]);
 }
-static void opt_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, 0, a[0], a[1]); }
-static void opt_bind_try(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_TRY, a[0], a[1]); }
-static void opt_dev_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_DEVICES, a[0], a[1]); }
-static void opt_dev_bind_try(struct config *c, const char *o, char **a)
-{
-  add_op(c, OP_BIND, o, BIND_DEVICES | BIND_TRY, a[0], a[1]);
-}
-static void opt_ro_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_READONLY, a[0], a[1]); }
-static void opt_ro_bind_try(struct config *c, const char *o, char **a)
-{
-  add_op(c, OP_BIND, o, BIND_READONLY | BIND_TRY, a[0], a[1]);
-}
-static void opt_remount_ro(struct config *c, const char *o, char **a) { add_op(c, OP_REMOUNT_RO, o, 0, NULL, a[0]); }
-static void opt_proc(struct config *c, const char *o, char **a) { add_op(c, OP_PROC, o, 0, NULL, a[0]); }
-static void opt_dev(struct config *c, const char *o, char **a) { add_op(c, OP_DEV, o, 0, NULL, a[0]); }
-static void opt_tmpfs(struct config *c, const char *o, char **a) { add_op(c, OP_TMPFS, o, 0, NULL, a[0]); }
-static void opt_mqueue(struct config *c, const char *o, char **a) { add_op(c, OP_MQUEUE, o, 0, NULL, a[0]); }
-static void opt_dir(struct config *c, const char *o, char **a) { add_op(c, OP_DIR, o, 0, NULL, a[0]); }
-static void opt_symlink(struct config *c, const char *o, char **a) { add_op(c, OP_SYMLINK, o, 0, a[0], a[1]); }
-static void opt_seccomp(struct config *c, const char *o, char **a)
+/* The --bind family: arg holds the BIND_* flags. */
+HANDLER(opt_bind) { add_op(c, OP_BIND, o->name, o->arg, a[0], a[1]); }
+/* Operations that take only a destination: arg is the op type. */
+HANDLER(opt_dest_op) { add_op(c, (enum op_type)o->arg, o->name, 0, NULL, a[0]); }
+HANDLER(opt_symlink) { add_op(c, OP_SYMLINK, o->name, 0, a[0], a[1]); }
+HANDLER(opt_seccomp)
 {
   if (c->used_add_seccomp)
     die("--seccomp cannot be combined with --add-seccomp-fd");
@@ -353,32 +275,29 @@ static void opt_seccomp(struct config *c, const char *o, char **a)
       c->seccomp_tail = &c->seccomp;
     }
   c->used_seccomp = true;
-  read_seccomp_program(c, o, a[0]);
+  read_seccomp_program(c, o->name, a[0]);
 }
-static void opt_add_seccomp_fd(struct config *c, const char *o, char **a)
+HANDLER(opt_add_seccomp_fd)
 {
   if (c->used_seccomp)
     die("--add-seccomp-fd cannot be combined with --seccomp");
   c->used_add_seccomp = true;
-  read_seccomp_program(c, o, a[0]);
+  read_seccomp_program(c, o->name, a[0]);
 }
-static void opt_new_session(struct config *c, const char *o, char **a) { c->new_session = true; }
-static void opt_die_with_parent(struct config *c, const char *o, char **a) { c->die_with_parent = true; }
-static void opt_as_pid_1(struct config *c, const char *o, char **a) { c->as_pid_1 = true; }
-static void opt_disable_userns(struct config *c, const char *o, char **a) { c->disable_userns = true; }
-static void opt_assert_userns_disabled(struct config *c, const char *o, char **a)
-{
-  c->assert_userns_disabled = true;
-}
-static void opt_cap(struct config *c, const char *o, char **a) { apply_capability_option(c, o, a[0]); }
-static void opt_argv0(struct config *c, const char *o, char **a)
+HANDLER(opt_new_session) { c->new_session = true; }
+HANDLER(opt_die_with_parent) { c->die_with_parent = true; }
+HANDLER(opt_as_pid_1) { c->as_pid_1 = true; }
+HANDLER(opt_disable_userns) { c->disable_userns = true; }
+HANDLER(opt_assert_userns_disabled) { c->assert_userns_disabled = true; }
+HANDLER(opt_cap) { apply_capability_option(c, o->name, a[0], o->arg == CAP_OPTION_ADD); }
+HANDLER(opt_argv0)
 {
   if (c->argv0 != NULL)
     die("--argv0 used multiple times");
   c->argv0 = a[0];
 }
-static void opt_level_prefix(struct config *c, const char *o, char **a) { set_level_prefix(true); }
-static void opt_perms(struct config *c, const char *o, char **a)
+HANDLER(opt_level_prefix) { set_level_prefix(true); }
+HANDLER(opt_perms)
 {
   if (c->has_pending_perms)
     die("--perms given twice for the same action");
@@ -386,7 +305,7 @@ static void opt_perms(struct config *c, const char *o, char **a)
     die("--perms takes an octal mode up to 07777, not \"%s\"", a[0]);
   c->has_pending_perms = true;
 }
-static void opt_size(struct config *c, const char *o, char **a)
+HANDLER(opt_size)
 {
   unsigned long v;
 
@@ -397,45 +316,44 @@ static void opt_size(struct config *c, const char *o, char **a)
   c->pending_size = v;
   c->has_pending_size = true;
 }
-static void opt_chmod(struct config *c, const char *o, char **a)
+HANDLER(opt_chmod)
 {
   mode_t mode;
 
   if (!parse_octal_mode(a[0], &mode))
     die("--chmod takes an octal mode up to 07777, not \"%s\"", a[0]);
-  add_op(c, OP_CHMOD, o, 0, NULL, a[1])->perms = mode;
+  add_op(c, OP_CHMOD, o->name, 0, NULL, a[1])->perms = mode;
 }
-static void opt_file(struct config *c, const char *o, char **a)
+HANDLER(opt_file)
 {
-  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
+  add_op(c, OP_FILE, o->name, 0, NULL, a[1])->fd = parse_fd_arg(c, o->name, a[0], FD_CONSUMED);
 }
-static void opt_bind_fd(struct config *c, const char *o, char **a)
+/* --bind-fd, --ro-bind-fd: arg holds the BIND_* flags. */
+HANDLER(opt_bind_fd)
 {
-  unsigned flags = strcmp(o, "--ro-bind-fd") == 0 ? BIND_READONLY : 0;
-
-  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
+  add_op(c, OP_BIND, o->name, o->arg, a[0], a[1])->fd = parse_fd_arg(c, o->name, a[0], FD_CONSUMED);
 }
-static void opt_bind_data(struct config *c, const char *o, char **a)
+/* --bind-data, --ro-bind-data: arg holds the BIND_* flags. */
+HANDLER(opt_bind_data)
 {
-  unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
-
-  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
+  add_op(c, OP_BIND_DATA, o->name, o->arg, NULL, a[1])->fd =
+    parse_fd_arg(c, o->name, a[0], FD_CONSUMED);
 }
-static void opt_keep_fd(struct config *c, const char *o, char **a)
+HANDLER(opt_keep_fd)
 {
-  int fd = parse_fd_arg(c, o, a[0], FD_SHARED);
+  int fd = parse_fd_arg(c, o->name, a[0], FD_SHARED);
 
   c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
   c->keep_fds[c->n_keep_fds++] = fd;
 }
-static void opt_lock_file(struct config *c, const char *o, char **a)
+HANDLER(opt_lock_file)
 {
   c->lock_files = xrealloc(c->lock_files, sizeof(char *) * (c->n_lock_files + 1));
   c->lock_files[c->n_lock_files++] = a[0];
 }
-static void opt_forward_signals(struct config *c, const char *o, char **a) { c->forward_signals = true; }
-static void opt_close_fds(struct config *c, const char *o, char **a) { c->close_fds = true; }
-static void opt_setup_error_status(struct config *c, const char *o, char **a)
+HANDLER(opt_forward_signals) { c->forward_signals = true; }
+HANDLER(opt_close_fds) { c->close_fds = true; }
+HANDLER(opt_setup_error_status)
 {
   unsigned long v;
 
@@ -447,156 +365,157 @@ static bool selinux_enabled(void)
 {
   return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
-static void opt_selinux_label(struct config *c, const char *o, char **a)
+HANDLER(opt_selinux_label)
 {
   if (!selinux_enabled())
-    die("%s: SELinux is not enabled on this system", o);
-  if (strcmp(o, "--exec-label") == 0)
+    die("%s: SELinux is not enabled on this system", o->name);
+  if (o->arg == LABEL_EXEC)
     c->exec_label = a[0];
   else
     c->file_label = a[0];
 }
-/* bwrap's rule: a host that installs foil setuid restricts unprivileged user
-   namespaces, and overlayfs in one is where copy-up escalations were found. */
-static void refuse_overlay_in_setuid(const struct config *c, const char *o)
+HANDLER(opt_overlay_src)
 {
-  if (c->mode == MODE_SETUID)
-    die("%s is not allowed in setuid mode: overlayfs in user namespaces is a known "
-        "privilege-escalation surface", o);
-}
-static void opt_overlay_src(struct config *c, const char *o, char **a)
-{
-  refuse_overlay_in_setuid(c, o);
   c->overlay_srcs = xrealloc(c->overlay_srcs, sizeof(char *) * (c->n_overlay_srcs + 1));
   c->overlay_srcs[c->n_overlay_srcs++] = a[0];
 }
-static void opt_overlay(struct config *c, const char *o, char **a)
+/* --overlay, --tmp-overlay, --ro-overlay: arg is OVERLAY_RW, _TMP or _RO. */
+HANDLER(opt_overlay)
 {
-  bool rw = strcmp(o, "--overlay") == 0, ro = strcmp(o, "--ro-overlay") == 0;
+  bool rw = o->arg == OVERLAY_RW, ro = o->arg == OVERLAY_RO;
   size_t need = ro ? 2 : 1;
   struct setup_op *op;
 
-  refuse_overlay_in_setuid(c, o);
   if (c->n_overlay_srcs < need)
-    die("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
-  op = add_op(c, OP_OVERLAY, o, rw ? OVERLAY_RW : ro ? OVERLAY_RO : OVERLAY_TMP, rw ? a[0] : NULL,
-              rw ? a[2] : a[0]);
+    die("%s requires at least %s --overlay-src", o->name, need == 2 ? "two" : "one");
+  op = add_op(c, OP_OVERLAY, o->name, o->arg, rw ? a[0] : NULL, rw ? a[2] : a[0]);
   op->workdir = rw ? a[1] : NULL;
   op->layers = c->overlay_srcs;
   op->n_layers = c->n_overlay_srcs;
   c->overlay_srcs = NULL;
   c->n_overlay_srcs = 0;
 }
-static void opt_block_fd(struct config *c, const char *o, char **a)
+HANDLER(opt_block_fd) { c->block_fd = parse_fd_arg(c, o->name, a[0], FD_CONSUMED); }
+HANDLER(opt_info_fd) { c->info_fd = parse_fd_arg(c, o->name, a[0], FD_CONSUMED); }
+HANDLER(opt_json_status_fd)
 {
-  c->block_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_info_fd(struct config *c, const char *o, char **a)
-{
-  c->info_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_json_status_fd(struct config *c, const char *o, char **a)
-{
-  c->json_status_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
+  c->json_status_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED);
   set_error_json_fd(c->json_status_fd);
 }
-static void opt_sync_fd(struct config *c, const char *o, char **a)
-{
-  c->sync_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
-}
-/* Namespace fds would let the caller choose namespaces the setuid start did
-   not create: refused there, as bwrap does (CVE-2020-5291). */
-static int namespace_fd_option(struct config *c, const char *o, const char *arg)
-{
-  if (c->mode == MODE_SETUID)
-    die("%s is not allowed in setuid mode", o);
-  return parse_fd_arg(c, o, arg, FD_SHARED);
-}
-static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_pidns(struct config *c, const char *o, char **a) { c->pidns_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_userns_block_fd(struct config *c, const char *o, char **a)
-{
-  c->userns_block_fd = namespace_fd_option(c, o, a[0]);
-}
+HANDLER(opt_sync_fd) { c->sync_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED); }
+HANDLER(opt_userns) { c->userns_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED); }
+HANDLER(opt_userns2) { c->userns2_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED); }
+HANDLER(opt_pidns) { c->pidns_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED); }
+HANDLER(opt_userns_block_fd) { c->userns_block_fd = parse_fd_arg(c, o->name, a[0], FD_SHARED); }
 
-struct option_def {
-  const char *name;
-  int nargs;
-  option_handler handle;
-};
-
+/* In --help's order, which is bwrap's, with foil's own options last. */
 static const struct option_def options[] = {
-  { "--help", 0, opt_help },
-  { "--version", 0, opt_version },
-  { "--unshare-all", 0, opt_unshare_all },
-  { "--share-net", 0, opt_share_net },
-  { "--unshare-user", 0, opt_unshare_user },
-  { "--unshare-user-try", 0, opt_unshare_user_try },
-  { "--unshare-ipc", 0, opt_unshare_ipc },
-  { "--unshare-pid", 0, opt_unshare_pid },
-  { "--unshare-net", 0, opt_unshare_net },
-  { "--unshare-uts", 0, opt_unshare_uts },
-  { "--unshare-cgroup", 0, opt_unshare_cgroup },
-  { "--unshare-cgroup-try", 0, opt_unshare_cgroup_try },
-  { "--uid", 1, opt_uid },
-  { "--gid", 1, opt_gid },
-  { "--hostname", 1, opt_hostname },
-  { "--chdir", 1, opt_chdir },
-  { "--clearenv", 0, opt_clearenv },
-  { "--setenv", 2, opt_setenv },
-  { "--unsetenv", 1, opt_unsetenv },
-  { "--bind", 2, opt_bind },
-  { "--bind-try", 2, opt_bind_try },
-  { "--dev-bind", 2, opt_dev_bind },
-  { "--dev-bind-try", 2, opt_dev_bind_try },
-  { "--ro-bind", 2, opt_ro_bind },
-  { "--ro-bind-try", 2, opt_ro_bind_try },
-  { "--remount-ro", 1, opt_remount_ro },
-  { "--proc", 1, opt_proc },
-  { "--dev", 1, opt_dev },
-  { "--tmpfs", 1, opt_tmpfs },
-  { "--mqueue", 1, opt_mqueue },
-  { "--dir", 1, opt_dir },
-  { "--symlink", 2, opt_symlink },
-  { "--seccomp", 1, opt_seccomp },
-  { "--add-seccomp-fd", 1, opt_add_seccomp_fd },
-  { "--new-session", 0, opt_new_session },
-  { "--die-with-parent", 0, opt_die_with_parent },
-  { "--as-pid-1", 0, opt_as_pid_1 },
-  { "--disable-userns", 0, opt_disable_userns },
-  { "--assert-userns-disabled", 0, opt_assert_userns_disabled },
-  { "--cap-add", 1, opt_cap },
-  { "--cap-drop", 1, opt_cap },
-  { "--argv0", 1, opt_argv0 },
-  { "--level-prefix", 0, opt_level_prefix },
-  { "--perms", 1, opt_perms },
-  { "--size", 1, opt_size },
-  { "--chmod", 2, opt_chmod },
-  { "--file", 2, opt_file },
-  { "--bind-fd", 2, opt_bind_fd },
-  { "--ro-bind-fd", 2, opt_bind_fd },
-  { "--block-fd", 1, opt_block_fd },
-  { "--info-fd", 1, opt_info_fd },
-  { "--json-status-fd", 1, opt_json_status_fd },
-  { "--sync-fd", 1, opt_sync_fd },
-  { "--userns", 1, opt_userns },
-  { "--userns2", 1, opt_userns2 },
-  { "--pidns", 1, opt_pidns },
-  { "--userns-block-fd", 1, opt_userns_block_fd },
-  { "--lock-file", 1, opt_lock_file },
-  { "--close-fds", 0, opt_close_fds },
-  { "--keep-fd", 1, opt_keep_fd },
-  { "--forward-signals", 0, opt_forward_signals },
-  { "--setup-error-status", 1, opt_setup_error_status },
-  { "--bind-data", 2, opt_bind_data },
-  { "--ro-bind-data", 2, opt_bind_data },
-  { "--overlay-src", 1, opt_overlay_src },
-  { "--overlay", 3, opt_overlay },
-  { "--tmp-overlay", 1, opt_overlay },
-  { "--ro-overlay", 1, opt_overlay },
-  { "--exec-label", 1, opt_selinux_label },
-  { "--file-label", 1, opt_selinux_label },
+  { "--help", NULL, 0, opt_help, 0, "Print this help" },
+  { "--version", NULL, 0, opt_version, 0, "Print version" },
+  { "--unshare-all", NULL, 0, opt_unshare_all, 0,
+    "Unshare every namespace we support by default" },
+  { "--share-net", NULL, 0, opt_share_net, 0,
+    "Retain the network namespace (after --unshare-all)" },
+  { "--unshare-user", NULL, 0, opt_unshare_user, 0, "Create new user namespace" },
+  { "--unshare-user-try", NULL, 0, opt_unshare_user_try, 0,
+    "Create new user namespace if possible" },
+  { "--unshare-ipc", NULL, 0, opt_unshare_ipc, 0, "Create new ipc namespace" },
+  { "--unshare-pid", NULL, 0, opt_unshare_pid, 0, "Create new pid namespace" },
+  { "--unshare-net", NULL, 0, opt_unshare_net, 0, "Create new network namespace" },
+  { "--unshare-uts", NULL, 0, opt_unshare_uts, 0, "Create new uts namespace" },
+  { "--unshare-cgroup", NULL, 0, opt_unshare_cgroup, 0, "Create new cgroup namespace" },
+  { "--unshare-cgroup-try", NULL, 0, opt_unshare_cgroup_try, 0,
+    "Create new cgroup namespace if possible" },
+  { "--uid", "UID", 0, opt_uid, 0, "Custom uid in the sandbox" },
+  { "--gid", "GID", 0, opt_gid, 0, "Custom gid in the sandbox" },
+  { "--hostname", "NAME", 0, opt_hostname, 0,
+    "Custom hostname in the sandbox (needs --unshare-uts)" },
+  { "--chdir", "DIR", 0, opt_chdir, 0, "Change directory to DIR" },
+  { "--clearenv", NULL, 0, opt_clearenv, 0, "Unset all environment variables" },
+  { "--setenv", "VAR VALUE", 0, opt_setenv, 0, "Set an environment variable" },
+  { "--unsetenv", "VAR", 0, opt_unsetenv, 0, "Unset an environment variable" },
+  { "--bind", "SRC DEST", 0, opt_bind, 0, "Bind mount the host path SRC on DEST" },
+  { "--bind-try", "SRC DEST", 0, opt_bind, BIND_TRY,
+    "Equal to --bind but ignores non-existent SRC" },
+  { "--dev-bind", "SRC DEST", 0, opt_bind, BIND_DEVICES,
+    "Bind mount SRC on DEST, allowing device access" },
+  { "--dev-bind-try", "SRC DEST", 0, opt_bind, BIND_DEVICES | BIND_TRY,
+    "Equal to --dev-bind but ignores non-existent SRC" },
+  { "--ro-bind", "SRC DEST", 0, opt_bind, BIND_READONLY,
+    "Bind mount SRC read-only on DEST (recursively)" },
+  { "--ro-bind-try", "SRC DEST", 0, opt_bind, BIND_READONLY | BIND_TRY,
+    "Equal to --ro-bind but ignores non-existent SRC" },
+  { "--remount-ro", "DEST", 0, opt_dest_op, OP_REMOUNT_RO,
+    "Remount DEST as readonly; does not recursively remount" },
+  { "--proc", "DEST", 0, opt_dest_op, OP_PROC, "Mount new procfs on DEST" },
+  { "--dev", "DEST", 0, opt_dest_op, OP_DEV, "Mount new dev on DEST" },
+  { "--tmpfs", "DEST", 0, opt_dest_op, OP_TMPFS, "Mount new tmpfs on DEST" },
+  { "--mqueue", "DEST", 0, opt_dest_op, OP_MQUEUE, "Mount new mqueue on DEST" },
+  { "--dir", "DEST", 0, opt_dest_op, OP_DIR, "Create dir at DEST" },
+  { "--symlink", "SRC DEST", 0, opt_symlink, 0, "Create symlink at DEST with target SRC" },
+  { "--seccomp", "FD", 0, opt_seccomp, 0,
+    "Load and use seccomp rules from FD (not repeatable)" },
+  { "--add-seccomp-fd", "FD", 0, opt_add_seccomp_fd, 0,
+    "Load and use seccomp rules from FD (repeatable)" },
+  { "--new-session", NULL, 0, opt_new_session, 0, "Create a new terminal session" },
+  { "--die-with-parent", NULL, 0, opt_die_with_parent, 0,
+    "Kills with SIGKILL child process (COMMAND) when foil or its parent dies" },
+  { "--as-pid-1", NULL, 0, opt_as_pid_1, 0, "Do not install a reaper process with PID=1" },
+  { "--disable-userns", NULL, 0, opt_disable_userns, 0,
+    "Disable further use of user namespaces inside sandbox" },
+  { "--assert-userns-disabled", NULL, 0, opt_assert_userns_disabled, 0,
+    "Fail unless further use of user namespace inside sandbox is disabled" },
+  { "--cap-add", "CAP", 0, opt_cap, CAP_OPTION_ADD, "Add cap CAP when running as privileged user" },
+  { "--cap-drop", "CAP", 0, opt_cap, CAP_OPTION_DROP,
+    "Drop cap CAP when running as privileged user" },
+  { "--args", "FD", OPT_ARGS_FILE, NULL, 0, "Parse NUL-separated args from FD" },
+  { "--argv0", "VALUE", 0, opt_argv0, 0,
+    "Set argv[0] to the value VALUE before running the program" },
+  { "--level-prefix", NULL, 0, opt_level_prefix, 0, "Prepend e.g. <3> to diagnostic messages" },
+  { "--bind-fd", "FD DEST", 0, opt_bind_fd, 0, "Bind open directory or path fd on DEST" },
+  { "--ro-bind-fd", "FD DEST", 0, opt_bind_fd, BIND_READONLY,
+    "Bind open directory or path fd read-only on DEST" },
+  { "--file", "FD DEST", 0, opt_file, 0, "Copy from FD to file DEST" },
+  { "--chmod", "OCTAL PATH", 0, opt_chmod, 0, "Change permissions of PATH (must already exist)" },
+  { "--perms", "OCTAL", OPT_MODIFIER, opt_perms, 0,
+    "Set permissions of next argument (--dir, --file, --tmpfs)" },
+  { "--size", "BYTES", OPT_MODIFIER, opt_size, 0, "Set size of next argument (only for --tmpfs)" },
+  { "--info-fd", "FD", 0, opt_info_fd, 0, "Write information about the running container to FD" },
+  { "--json-status-fd", "FD", 0, opt_json_status_fd, 0,
+    "Write container status to FD with multiple JSON objects" },
+  { "--block-fd", "FD", 0, opt_block_fd, 0, "Block on FD until some data to read is available" },
+  { "--sync-fd", "FD", 0, opt_sync_fd, 0, "Keep this fd open while sandbox is running" },
+  { "--bind-data", "FD DEST", 0, opt_bind_data, 0,
+    "Copy from FD to file which is bind-mounted on DEST" },
+  { "--ro-bind-data", "FD DEST", 0, opt_bind_data, BIND_READONLY,
+    "Copy from FD to file which is readonly bind-mounted on DEST" },
+  { "--overlay-src", "SRC", OPT_OVERLAY | OPT_NO_SETUID, opt_overlay_src, 0,
+    "Read files from SRC in the following overlay" },
+  { "--overlay", "RWSRC WORKDIR DEST", OPT_OVERLAY | OPT_NO_SETUID, opt_overlay, OVERLAY_RW,
+    "Mount overlayfs on DEST, with RWSRC as the host path for\n"
+    "writes and WORKDIR an empty directory on the same fs" },
+  { "--tmp-overlay", "DEST", OPT_OVERLAY | OPT_NO_SETUID, opt_overlay, OVERLAY_TMP,
+    "Mount overlayfs on DEST, with writes going to an invisible tmpfs" },
+  { "--ro-overlay", "DEST", OPT_OVERLAY | OPT_NO_SETUID, opt_overlay, OVERLAY_RO,
+    "Mount overlayfs read-only on DEST" },
+  { "--lock-file", "DEST", 0, opt_lock_file, 0, "Take a lock on DEST while sandbox is running" },
+  { "--userns", "FD", OPT_NO_SETUID, opt_userns, 0,
+    "Use this user namespace (cannot combine with --unshare-user)" },
+  { "--userns2", "FD", OPT_NO_SETUID, opt_userns2, 0,
+    "After setup switch to this user namespace" },
+  { "--pidns", "FD", OPT_NO_SETUID, opt_pidns, 0, "Use this pid namespace" },
+  { "--userns-block-fd", "FD", OPT_NO_SETUID, opt_userns_block_fd, 0,
+    "Block on FD until the user namespace is ready" },
+  { "--exec-label", "LABEL", 0, opt_selinux_label, LABEL_EXEC, "Exec label for the sandbox" },
+  { "--file-label", "LABEL", 0, opt_selinux_label, LABEL_FILE,
+    "File label for temporary sandbox content" },
+  { "--close-fds", NULL, OPT_FOIL, opt_close_fds, 0,
+    "Close every inherited fd above 2 before running COMMAND" },
+  { "--keep-fd", "FD", OPT_FOIL, opt_keep_fd, 0, "With --close-fds, still pass FD on to COMMAND" },
+  { "--forward-signals", NULL, OPT_FOIL, opt_forward_signals, 0,
+    "Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND" },
+  { "--setup-error-status", "N", OPT_FOIL, opt_setup_error_status, 0,
+    "Exit with N when foil itself fails" },
 };
 
 static const struct option_def *find_option(const char *name)
@@ -605,6 +524,50 @@ static const struct option_def *find_option(const char *name)
     if (strcmp(options[i].name, name) == 0)
       return &options[i];
   return NULL;
+}
+
+/* One word per operand in the table's operands. */
+static int operand_count(const struct option_def *def)
+{
+  int n = def->operands != NULL;
+
+  for (const char *p = def->operands; p != NULL && *p != '\0'; p++)
+    n += *p == ' ';
+  return n;
+}
+
+/* "    --bind SRC DEST              Bind mount ...", as bwrap lays it out. */
+static void print_option_help(FILE *out, const struct option_def *def)
+{
+  char synopsis[64];
+  const char *help = def->help, *nl;
+
+  snprintf(synopsis, sizeof synopsis, "%s%s%s", def->name, def->operands ? " " : "",
+           def->operands ? def->operands : "");
+  fprintf(out, "    %-28s %s", synopsis, def->flags & OPT_FOIL ? "(foil) " : "");
+  while ((nl = strchr(help, '\n')) != NULL)
+    {
+      fprintf(out, "%.*s\n%33s", (int)(nl - help), help, "");
+      help = nl + 1;
+    }
+  fprintf(out, "%s\n", help);
+}
+
+/* Invoked as bwrap, the version is bubblewrap's: callers such as BuildStream
+   read the second word as X.Y.Z and pick options by it. */
+void print_version(void)
+{
+  if (strcmp(prog_name, "bwrap") == 0)
+    printf("bubblewrap %s (foil %s)\n", BWRAP_COMPAT_VERSION, FOIL_VERSION);
+  else
+    printf("foil %s (bubblewrap %s compatible)\n", FOIL_VERSION, BWRAP_COMPAT_VERSION);
+}
+
+void print_usage(FILE *out)
+{
+  fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", prog_path);
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+    print_option_help(out, &options[i]);
 }
 
 static const char *const arg_counts[] = { "no arguments", "one argument", "two arguments",
@@ -622,15 +585,15 @@ struct word_list {
 /* Replace "--args FD" at position i by the NUL-separated words read from FD.
    The lists are rebuilt rather than resized in place: the file may hold
    fewer words than the two it replaces. */
-static void splice_args_file(struct config *cfg, struct word_list *wl, int i)
+static void splice_args_file(struct config *cfg, struct word_list *wl, int i, const char *option)
 {
   char *data, *p, **words;
   bool *from_file;
   size_t len;
-  int fd = parse_fd_arg(cfg, "--args", wl->words[i + 1], FD_CONSUMED), n = 0, count, tail;
+  int fd = parse_fd_arg(cfg, option, wl->words[i + 1], FD_CONSUMED), n = 0, count, tail;
 
   if (read_all(fd, 64 << 20, &data, &len) < 0)
-    die_errno("Can't read --args %s", wl->words[i + 1]);
+    die_errno("Can't read %s %s", option, wl->words[i + 1]);
   close(fd);
   for (p = data; p < data + len; p += strlen(p) + 1)
     n++;
@@ -657,10 +620,16 @@ static void splice_args_file(struct config *cfg, struct word_list *wl, int i)
   wl->count = count;
 }
 
-static bool is_overlay_option(const char *name)
+/* bwrap's rules: namespace fds would let the caller choose namespaces the
+   setuid start did not create (CVE-2020-5291); a host that installs foil
+   setuid restricts unprivileged user namespaces, and overlayfs in one is
+   where copy-up escalations were found. */
+static void refuse_in_setuid_mode(const struct option_def *def)
 {
-  return strcmp(name, "--overlay-src") == 0 || strcmp(name, "--overlay") == 0 ||
-         strcmp(name, "--tmp-overlay") == 0 || strcmp(name, "--ro-overlay") == 0;
+  if (def->flags & OPT_OVERLAY)
+    die("%s is not allowed in setuid mode: overlayfs in user namespaces is a known "
+        "privilege-escalation surface", def->name);
+  die("%s is not allowed in setuid mode", def->name);
 }
 
 static void check_overlay_sources_used(const struct config *cfg)
@@ -691,6 +660,7 @@ void parse_args(struct config *cfg, int argc, char **argv)
   while (i < wl.count && wl.words[i][0] == '-')
     {
       const struct option_def *def;
+      int nargs;
       bool pending = cfg->has_pending_perms || cfg->has_pending_size;
       bool overlay_pending = cfg->n_overlay_srcs > 0;
 
@@ -700,23 +670,27 @@ void parse_args(struct config *cfg, int argc, char **argv)
           break;
         }
       def = find_option(wl.words[i]);
-      if (def == NULL && strcmp(wl.words[i], "--args") != 0)
-        die("Unknown option %s", wl.words[i]);
-      if (wl.count - i - 1 < (def ? def->nargs : 1))
-        die("%s takes %s", wl.words[i], arg_counts[def ? def->nargs : 1]);
       if (def == NULL)
+        die("Unknown option %s", wl.words[i]);
+      nargs = operand_count(def);
+      if (wl.count - i - 1 < nargs)
+        die("%s takes %s", wl.words[i], arg_counts[nargs]);
+      if (def->flags & OPT_ARGS_FILE)
         {
           if (wl.from_file[i])
             die("--args not supported in arguments file");
-          splice_args_file(cfg, &wl, i);
+          splice_args_file(cfg, &wl, i, def->name);
           continue;
         }
-      def->handle(cfg, def->name, wl.words + i + 1);
-      i += 1 + def->nargs;
-      /* A modifier must be consumed by the very next option. */
-      if (pending && strcmp(def->name, "--perms") != 0 && strcmp(def->name, "--size") != 0)
+      if ((def->flags & OPT_NO_SETUID) && cfg->mode == MODE_SETUID)
+        refuse_in_setuid_mode(def);
+      def->handle(cfg, def, wl.words + i + 1);
+      i += 1 + nargs;
+      /* A modifier must be consumed by the very next option (another
+         modifier aside), and overlay sources by an overlay. */
+      if (pending && !(def->flags & OPT_MODIFIER))
         check_modifiers_used(cfg);
-      if (overlay_pending && !is_overlay_option(def->name))
+      if (overlay_pending && !(def->flags & OPT_OVERLAY))
         check_modifiers_used(cfg);
     }
   /* Like bwrap, a --perms or --size right before the command is ignored. */

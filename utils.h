@@ -58,6 +58,9 @@ char *path_relative_to_root(const char *path);
    newly allocated; trailing slashes are ignored. */
 void path_split_leaf(const char *rel, char **parent, char **leaf);
 
+/* A parameter a function may leave unused (one of a shared signature). */
+#define UNUSED __attribute__((unused))
+
 /* Retry a syscall expression while it fails with EINTR. */
 #define RETRY_EINTR(expr) ({ long r_; do { r_ = (long)(expr); } while (r_ == -1 && errno == EINTR); r_; })
 

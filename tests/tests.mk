@@ -20,7 +20,9 @@ CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),
   the tests need the Check library, found through pkg-config: apt-get install check pkg-config))$(shell \
   $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
-TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
+# The integration tests' callbacks (nftw, threads) do not mark their unused
+# parameters yet, so they keep the warning off that foil's code no longer needs.
+TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-unused-parameter -O1 -g
 
 INTEGRATION_SRCS := tests/check_foil.c tests/check_attacks.c tests/check_compat.c tests/harness.c
 INTEGRATION_HDRS := tests/harness.h tests/suites.h tests/text-check.h
