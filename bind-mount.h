@@ -18,9 +18,6 @@ struct mount_ctx {
   const char *file_label; /* --file-label: SELinux context of every tmpfs foil mounts, or NULL */
 };
 
-/* Replace every bind source and overlay path of CFG by its canonical host
-   path (dropping -try binds of missing sources); call before new_root_create(). */
-void resolve_sources(struct config *cfg);
 /* Make every mount a slave of the host's, then attach a fresh tmpfs as the
    future root. Host paths stay reachable until pivot_into_new_root(). */
 void new_root_create(struct mount_ctx *ctx);

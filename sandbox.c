@@ -17,7 +17,9 @@
  *   cmdline.c     argv -> struct config and its list of setup operations
  *   monitor.c     the monitor, the report pipe (report.h), signal handling
  *   lockdown.c    capabilities, seccomp programs, closing fds
+ *   sources.c     host paths of the options made canonical, before the root
  *   bind-mount.c  the new root: every setup operation, pivot_root
+ *   overlay.c     overlayfs mounts, for bind-mount.c to attach
  *   privileged.c  all that runs with setuid-root power: priv_start()
  *   utils.c       messages, allocation, number and path helpers
  * foil.h holds the model they share: struct config and struct setup_op.
@@ -27,6 +29,7 @@
 #include "foil.h"
 #include "cmdline.h"
 #include "bind-mount.h"
+#include "sources.h"
 #include "lockdown.h"
 #include "namespaces.h"
 #include "privileged.h"
