@@ -3,6 +3,8 @@
  * beyond the config but reading the fds the options name (--args,
  * --seccomp) and the environment options: in setuid mode it runs in the
  * setup process, after the privileged start is over.
+ * options[] is the one list of options: the parser, --help and the check
+ * of man page and completions (tests/completions.sh) all read it.
  */
 #include "cmdline.h"
 #include "lockdown.h"
@@ -179,7 +181,7 @@ typedef void (*option_handler)(struct config *cfg, const struct option_def *opt,
 /* What the parser needs to know of an option beyond its handler. */
 #define OPT_MODIFIER  0x1u  /* changes the next option (--perms, --size) */
 #define OPT_OVERLAY   0x2u  /* --overlay-src, or an overlay that takes its layers */
-#define OPT_NO_SETUID 0x4u  /* refused in setuid mode */
+#define OPT_NO_SETUID 0x4u  /* refused in setuid mode (--cap-add: validate_config) */
 #define OPT_FOIL      0x8u  /* foil's own, not bwrap's: "(foil)" in --help */
 #define OPT_ARGS_FILE 0x10u /* --args: replaced by the words read from its fd */
 
