@@ -46,7 +46,7 @@ tests/foil-probe: tests/probe.c
 UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 tests/foil/check_cmdline: tests/foil/check_cmdline.c tests/text-check.h $(UNIT_SRCS) $(FOIL_HDRS)
-	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(UNIT_SANITIZE) -I. -o $@ tests/foil/check_cmdline.c \
+	$(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(UNIT_SANITIZE) -I. -o $@ tests/foil/check_cmdline.c \
 	  $(UNIT_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 test-programs: $(TEST_PROGRAMS)
