@@ -30,7 +30,7 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 CFLAGS   ?= -O2 -g
-WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+WARN     := -Wall -Wextra -Wshadow -Wformat=2
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
@@ -42,8 +42,10 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(FORTIFY_CPPFL
 BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
-FOIL_SRCS := sandbox.c bind-mount.c utils.c privileged.c
-FOIL_HDRS := foil.h bind-mount.h utils.h privileged.h
+FOIL_SRCS := sandbox.c namespaces.c cmdline.c monitor.c lockdown.c sources.c bind-mount.c overlay.c \
+             utils.c privileged.c
+FOIL_HDRS := foil.h namespaces.h cmdline.h report.h lockdown.h sources.h bind-mount.h overlay.h \
+             utils.h privileged.h
 
 all: foil seccomp-compile
 

@@ -1,8 +1,9 @@
 /* bind-mount.c: every mount foil makes, with the fd-based mount API.
  *
  * Sources are host paths, resolved with the caller's own rights and made
- * canonical (resolve_sources) before the new root is stacked on the host's
- * "/". Destinations are resolved only inside the new root:
+ * canonical (sources.c) before the new root is stacked on the host's "/";
+ * overlays are made by overlay.c. Destinations are resolved only inside the
+ * new root:
  * openat2(RESOLVE_IN_ROOT) clamps "..", absolute symlinks and "/oldroot"-style
  * links to the new root, and RESOLVE_NO_MAGICLINKS refuses /proc/self/root and
  * friends, so no symlink a user planted can make foil create or mount anything
@@ -12,6 +13,8 @@
  * and read-only/nosuid/nodev reach every submount of the source.
  */
 #include "bind-mount.h"
+#include "overlay.h"
+#include "sources.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -24,13 +27,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static void die_mount_api(const char *what, const char *arg)
-{
-  if (errno == ENOSYS)
-    die("%s: this kernel lacks the mount API foil needs (Linux 5.12 or later)", what);
-  die_errno("%s %s", what, arg);
-}
 
 /* A second, close-on-exec handle on a mount: the first is consumed by attach(). */
 static int dup_cloexec(int fd)
@@ -210,15 +206,9 @@ static int new_fs_mount(const char *fstype, const char *const *options, unsigned
   return mnt;
 }
 
-/* --file-label: the SELinux context of every tmpfs foil mounts. */
-static const char *tmpfs_context;
-
-void set_file_label(const char *label)
-{
-  tmpfs_context = label;
-}
-
-static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
+/* A tmpfs with MODE and SIZE (0: the default), labelled with --file-label. */
+static int new_tmpfs(const struct mount_ctx *ctx, mode_t mode, unsigned long long size,
+                     const char *dest)
 {
   char mode_str[16], size_str[32];
   const char *opts[7] = { "mode", mode_str, NULL };
@@ -231,10 +221,10 @@ static int new_tmpfs(mode_t mode, unsigned long long size, const char *dest)
       opts[n++] = "size";
       opts[n++] = size_str;
     }
-  if (tmpfs_context)
+  if (ctx->file_label != NULL)
     {
       opts[n++] = "context";
-      opts[n++] = tmpfs_context;
+      opts[n++] = ctx->file_label;
     }
   opts[n] = NULL;
   return new_fs_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, dest);
@@ -248,7 +238,7 @@ void new_root_create(struct mount_ctx *ctx)
      nothing we mount is ever seen by the host. */
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno("Can't make / a slave mount");
-  ctx->root_fd = new_tmpfs(0755, 0, "/");
+  ctx->root_fd = new_tmpfs(ctx, 0755, 0, "/");
   ctx->base_fd = dup_cloexec(ctx->root_fd);
   ctx->scratch_fd = -1;
   /* A recursive bind of a host path above it (--bind / /) must not copy the
@@ -259,97 +249,6 @@ void new_root_create(struct mount_ctx *ctx)
      (mounts stacked on the start of a lookup are not entered) until pivot. */
   if (move_mount(ctx->root_fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
     die_mount_api("Can't attach the new root tmpfs on", "/");
-}
-
-/* Absolute, and every component a name (none empty, "." or ".."). */
-static bool spelled_canonically(const char *path)
-{
-  if (path[0] != '/')
-    return false;
-  if (path[1] == '\0')
-    return true;  /* "/" itself */
-  for (const char *c = path + 1;; c += strcspn(c, "/") + 1)
-    {
-      size_t n = strcspn(c, "/");
-
-      if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-        return false;
-      if (c[n] == '\0')
-        return true;
-    }
-}
-
-/* realpath() reads each component as a link, each time walking from "/":
-   with 1000 binds that shows. A path spelled canonically that one openat2
-   resolves without meeting a symlink is its own realpath(). */
-static bool already_canonical(const char *path)
-{
-  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
-  int fd;
-
-  if (!spelled_canonically(path))
-    return false;
-  fd = (int)RETRY_EINTR(syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how));
-  if (fd < 0)
-    return false;  /* a symlink on the way, or an error realpath() reports */
-  close(fd);
-  return true;
-}
-
-/* Replace *PATH by its canonical host path: absolute, with no "." or ".."
-   and no symlink. False if it is missing and MAY_BE_MISSING allows that. */
-static bool canonicalize_source(const char **path, bool may_be_missing)
-{
-  char *real;
-
-  if (already_canonical(*path))
-    return true;
-  real = realpath(*path, NULL);
-  if (real == NULL)
-    {
-      if (may_be_missing && errno == ENOENT)
-        return false;
-      die_errno("Can't find source path %s", *path);
-    }
-  *path = real;
-  return true;
-}
-
-static void canonicalize_overlay(struct setup_op *op)
-{
-  for (size_t i = 0; i < op->n_layers; i++)
-    canonicalize_source(&op->layers[i], false);
-  if (op->flags & OVERLAY_RW)
-    {
-      canonicalize_source(&op->source, false);
-      canonicalize_source(&op->workdir, false);
-    }
-}
-
-/* Must run before new_root_create(). Once the new root is stacked on "/", a
-   ".." that reaches "/" during a lookup steps into the mount stacked there
-   (the kernel follows mounts after every step), so /etc/os-release ->
-   ../usr/lib/os-release would be looked up in the new root. A canonical
-   path never takes a ".." step. --bind-fd sources are fds: nothing to do. */
-void resolve_sources(struct config *cfg)
-{
-  struct setup_op **link = &cfg->ops;
-
-  while (*link != NULL)
-    {
-      struct setup_op *op = *link;
-
-      if (op->type == OP_BIND && op->fd < 0 &&
-          !canonicalize_source(&op->source, (op->flags & BIND_TRY) != 0))
-        {
-          *link = op->next;  /* a -try bind of a missing source does nothing */
-          continue;
-        }
-      if (op->type == OP_OVERLAY)
-        canonicalize_overlay(op);
-      link = &op->next;
-    }
-  cfg->ops_tail = link;
 }
 
 /* The caller's fd names a mount of the caller's mount namespace, which the
@@ -492,7 +391,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 {
   static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
   static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "620", NULL };
-  int mnt = new_tmpfs(0755, 0, op->dest), dev_fd, pts;
+  int mnt = new_tmpfs(ctx, 0755, 0, op->dest), dev_fd, pts;
   char host_path[64], tty[256];
 
   dev_fd = dup_cloexec(mnt);
@@ -517,7 +416,7 @@ static void op_dev(struct mount_ctx *ctx, const struct setup_op *op)
 
 static void op_tmpfs(struct mount_ctx *ctx, const struct setup_op *op)
 {
-  int mnt = new_tmpfs(op->perms, op->size, op->dest);
+  int mnt = new_tmpfs(ctx, op->perms, op->size, op->dest);
 
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount tmpfs on");
 }
@@ -639,7 +538,7 @@ static int scratch_mount(struct mount_ctx *ctx)
             continue;
           die_errno("Can't create a scratch directory for --bind-data");
         }
-      ctx->scratch_fd = new_tmpfs(0700, 0, "--bind-data");
+      ctx->scratch_fd = new_tmpfs(ctx, 0700, 0, "--bind-data");
       if (move_mount(ctx->scratch_fd, "", ctx->base_fd, ctx->scratch_name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         die_errno("Can't mount a scratch tmpfs for --bind-data");
     }
@@ -687,161 +586,18 @@ static void op_bind_data(struct mount_ctx *ctx, const struct setup_op *op)
   attach(ctx, tree, open_dest(ctx, op, DEST_FILE), op->dest, "Can't bind mount on");
 }
 
-/* The kernel unescapes upperdir and workdir values (a backslash quotes the
-   next character; checked on Linux 6.18) but takes lowerdir+ values as they
-   are: the former need their backslashes doubled. */
-static char *overlay_escape(const char *path)
+/* A fresh directory on the scratch tmpfs, for mount(2) to use: its path
+   through /proc/self/fd, in BUF. */
+static const char *new_scratch_dir(struct mount_ctx *ctx, const struct setup_op *op, char *buf,
+                                   size_t size)
 {
-  char *out = xmalloc(2 * strlen(path) + 1), *d = out;
+  int scratch = scratch_mount(ctx);
 
-  for (; *path; path++)
-    {
-      if (*path == '\\')
-        *d++ = '\\';
-      *d++ = *path;
-    }
-  *d = '\0';
-  return out;
-}
-
-static void overlay_set(int fs, const char *key, const char *value, const char *dest)
-{
-  bool kernel_unescapes = strcmp(key, "upperdir") == 0 || strcmp(key, "workdir") == 0;
-  char *escaped = kernel_unescapes ? overlay_escape(value) : NULL;
-
-  if (fsconfig(fs, FSCONFIG_SET_STRING, key, escaped ? escaped : value, 0) < 0)
-    die_errno("Can't use %s for the overlay on %s", value, dest);
-  free(escaped);
-}
-
-/* Whether overlayfs takes its layers one per "lowerdir+" parameter (Linux
-   6.8 and later). Before 6.5 overlayfs has no parameters of its own: the VFS
-   strings whatever fsconfig() is given into a legacy option string (any key,
-   but no comma in a value) that overlayfs parses only at create time; such a
-   context gives itself away by accepting an unknown flag. */
-static bool overlay_has_lowerdir_plus(void)
-{
-  static int known = -1;
-  int fs;
-
-  if (known >= 0)
-    return known;
-  fs = fsopen("overlay", FSOPEN_CLOEXEC);
-  if (fs < 0)
-    die_mount_api("Can't create an overlay for", "a feature probe");
-  if (fsconfig(fs, FSCONFIG_SET_FLAG, "foil-no-such-option", NULL, 0) == 0)
-    known = 0;
-  else if (errno != EINVAL)
-    die_errno("Can't probe the overlay parameters of this kernel");
-  else if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
-    known = 1;
-  else if (errno == EINVAL)
-    known = 0;
-  else
-    die_errno("Can't probe the overlay parameters of this kernel");
-  close(fs);
-  return known;
-}
-
-/* An overlay option string being built: overlayfs's own parser splits it at
-   ',' and the lowerdir value at ':' unless a backslash precedes them, and
-   drops every quoting backslash from the paths. */
-struct opt_string {
-  char *s;
-  size_t len;
-};
-
-/* Appends SEP (unless first), then KEY, "=" and VALUE escaped, either of
-   them NULL for none. */
-static void opt_append(struct opt_string *o, char sep, const char *key, const char *value)
-{
-  size_t need = o->len + (key ? strlen(key) : 0) + 3 + (value ? 2 * strlen(value) : 0);
-  char *d;
-
-  o->s = xrealloc(o->s, need);
-  d = o->s + o->len;
-  if (o->len > 0)
-    *d++ = sep;
-  if (key != NULL)
-    d = stpcpy(d, key);
-  if (key != NULL && value != NULL)
-    *d++ = '=';
-  for (; value != NULL && *value; value++)
-    {
-      if (*value == '\\' || *value == ',' || *value == ':')
-        *d++ = '\\';
-      *d++ = *value;
-    }
-  *d = '\0';
-  o->len = (size_t)(d - o->s);
-}
-
-/* Where lowerdir+ is missing: mount(2) with the one option string every
-   kernel since 5.11 parses (fsconfig() refuses commas in legacy values), on a
-   scratch dir, and clone the result as a detached mount like fsmount's. */
-static int overlay_legacy_mount(struct mount_ctx *ctx, const struct setup_op *op,
-                                const char *upper, const char *work)
-{
-  struct opt_string o = { NULL, 0 };
-  char dir[64];
-  int scratch = scratch_mount(ctx), tree;
-
-  /* Uppermost layer first, as with lowerdir+. */
-  opt_append(&o, ',', "lowerdir", op->layers[op->n_layers - 1]);
-  for (size_t i = op->n_layers - 1; i-- > 0;)
-    opt_append(&o, ':', NULL, op->layers[i]);
-  if (upper != NULL)
-    {
-      opt_append(&o, ',', "upperdir", upper);
-      opt_append(&o, ',', "workdir", work);
-    }
-  if (ctx->in_user_namespace && !(op->flags & OVERLAY_RO))
-    opt_append(&o, ',', "userxattr", NULL);
-  /* mount(2) copies one page of options: more would be cut off. */
-  if (o.len >= (size_t)sysconf(_SC_PAGESIZE))
-    die("Can't mount overlay on %s: its layer paths are too long for this kernel "
-        "(Linux 6.8 or later takes any length)", op->dest);
-  snprintf(dir, sizeof dir, "m%u", ctx->scratch_files++);
-  if (mkdirat(scratch, dir, 0700) < 0)
+  snprintf(buf, size, "m%u", ctx->scratch_files++);
+  if (mkdirat(scratch, buf, 0700) < 0)
     die_errno("Can't create a scratch directory for the overlay on %s", op->dest);
-  snprintf(dir, sizeof dir, "/proc/self/fd/%d/m%u", scratch, ctx->scratch_files - 1);
-  if (mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, o.s) < 0)
-    die_errno("Can't mount overlay on %s", op->dest);
-  tree = open_tree(AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-  if (tree < 0)
-    die_errno("Can't mount overlay on %s", op->dest);
-  if (umount2(dir, MNT_DETACH) < 0)
-    die_errno("Can't detach the scratch overlay for %s", op->dest);
-  free(o.s);
-  return tree;
-}
-
-/* The fd-based way, one layer per "lowerdir+" parameter. */
-static int overlay_fs_mount(struct mount_ctx *ctx, const struct setup_op *op,
-                            const char *upper, const char *work)
-{
-  int fs = fsopen("overlay", FSOPEN_CLOEXEC), mnt;
-
-  if (fs < 0)
-    die_mount_api("Can't create an overlay for", op->dest);
-  /* "lowerdir+" takes one layer per call, uppermost first. */
-  for (size_t i = op->n_layers; i-- > 0;)
-    overlay_set(fs, "lowerdir+", op->layers[i], op->dest);
-  if (upper != NULL)
-    {
-      overlay_set(fs, "upperdir", upper, op->dest);
-      overlay_set(fs, "workdir", work, op->dest);
-    }
-  if (ctx->in_user_namespace && !(op->flags & OVERLAY_RO) &&
-      fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
-    die_errno("Can't set userxattr for the overlay on %s", op->dest);
-  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    die_errno("Can't mount overlay on %s", op->dest);
-  mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-  if (mnt < 0)
-    die_errno("Can't mount overlay on %s", op->dest);
-  close(fs);
-  return mnt;
+  snprintf(buf, size, "/proc/self/fd/%d/m%u", scratch, ctx->scratch_files - 1);
+  return buf;
 }
 
 /* --overlay, --tmp-overlay, --ro-overlay (never in setuid mode, see
@@ -851,6 +607,7 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
 {
   char upper[64], work[64];
   const char *up = NULL, *wk = NULL;
+  bool userxattr = ctx->in_user_namespace && !(op->flags & OVERLAY_RO);
   int mnt;
 
   if (op->flags & OVERLAY_RW)
@@ -872,9 +629,13 @@ static void op_overlay(struct mount_ctx *ctx, const struct setup_op *op)
       wk = work;
     }
   if (overlay_has_lowerdir_plus())
-    mnt = overlay_fs_mount(ctx, op, up, wk);
+    mnt = overlay_fs_mount(op, userxattr, up, wk);
   else
-    mnt = overlay_legacy_mount(ctx, op, up, wk);
+    {
+      char dir[64];
+
+      mnt = overlay_legacy_mount(op, userxattr, up, wk, new_scratch_dir(ctx, op, dir, sizeof dir));
+    }
   attach(ctx, mnt, open_dest(ctx, op, DEST_DIR), op->dest, "Can't mount overlay on");
 }
 

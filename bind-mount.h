@@ -15,11 +15,9 @@ struct mount_ctx {
   bool in_user_namespace; /* overlays then keep their metadata in user.* xattrs */
   int mounts_over_root; /* how many operations mounted something on "/" */
   int proc_fd;       /* the host's /proc, for reaching O_PATH fds by path */
+  const char *file_label; /* --file-label: SELinux context of every tmpfs foil mounts, or NULL */
 };
 
-/* Replace every bind source and overlay path of CFG by its canonical host
-   path (dropping -try binds of missing sources); call before new_root_create(). */
-void resolve_sources(struct config *cfg);
 /* Make every mount a slave of the host's, then attach a fresh tmpfs as the
    future root. Host paths stay reachable until pivot_into_new_root(). */
 void new_root_create(struct mount_ctx *ctx);
@@ -27,9 +25,6 @@ void new_root_create(struct mount_ctx *ctx);
 void run_setup_op(struct mount_ctx *ctx, const struct setup_op *op);
 /* pivot_root into the new root and detach the host's root for good. */
 void pivot_into_new_root(struct mount_ctx *ctx);
-
-/* --file-label: SELinux context for the tmpfs mounts foil makes. */
-void set_file_label(const char *label);
 
 /* Exposed for unit tests: open (creating missing directories with MODE)
    the directory REL inside the root; -1 with errno on failure. */

@@ -109,11 +109,13 @@ struct config {
   char **command;       /* argv of the payload, NULL-terminated */
 };
 
-/* sandbox.c */
-void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid);
-/* Parses argv (without argv[0]) into cfg; dies with a message on bad input. */
-void parse_args(struct config *cfg, int argc, char **argv);
-void validate_config(struct config *cfg);
-int capability_from_name(const char *name);
+/* The signals --forward-signals passes on to the command. */
+#define FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* Whether the sandbox runs in a user namespace foil created. */
+static inline bool uses_user_namespace(const struct config *cfg)
+{
+  return cfg->mode != MODE_ROOT || cfg->unshare_user || cfg->userns_fd >= 0;
+}
 
 #endif

@@ -1,12 +1,17 @@
 /* privileged.c: everything foil does with the power of a setuid-root binary.
  *
- * In setuid mode the process starts with euid 0. Before any argument is looked
- * at, it (1) sets fsuid/fsgid to the caller, (2) clones a child into a new user
- * namespace, which is owned by root because euid is 0, (3) writes that child's
- * uid/gid maps, mapping only the caller's ids, and (4) drops every uid, gid and
- * capability for good. From then on no process of foil holds any privilege in
- * the initial user namespace, and the caller holds none in the sandbox's.
- * The same function serves user-namespace mode, where nothing is privileged.
+ * main() calls priv_start() before anything else, so every line that runs
+ * with euid 0 is in this file. In setuid mode it (1) sets fsuid/fsgid to the
+ * caller, before any argument is looked at, (2) clones a child into a new
+ * user namespace, which is owned by root because euid is 0, (3) writes that
+ * child's uid/gid maps, mapping only the caller's ids, and (4) drops every
+ * uid, gid and capability for good. From then on no process of foil holds
+ * any privilege in the initial user namespace, and the caller holds none in
+ * the sandbox's. Nothing here parses an argument: at most argv[0] is kept
+ * for messages and a lone --help or --version is recognised (and answered
+ * by the caller after the drop).
+ * The same functions serve user-namespace and root mode, where nothing is
+ * privileged; there the command line is parsed before the spawn.
  */
 #include "privileged.h"
 #include "utils.h"
@@ -18,6 +23,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -25,24 +31,40 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int capget_all(struct __user_cap_data_struct data[2])
+/* The raw capability syscalls. foil's other files use them too (lockdown.c):
+   the one copy lives here, because privileged.c must depend on nothing of
+   foil's but utils.c, so that it can be read on its own. With euid 0 they
+   only read our own sets (identify()) or clear them
+   (drop_privileges_for_good()). */
+int cap_sets_get(struct cap_sets *sets)
 {
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  return (int)syscall(SYS_capget, &hdr, data);
+  struct __user_cap_data_struct d[2];
+
+  if (syscall(SYS_capget, &hdr, d) < 0)
+    return -1;
+  sets->permitted = d[0].permitted | ((uint64_t)d[1].permitted << 32);
+  sets->effective = d[0].effective | ((uint64_t)d[1].effective << 32);
+  sets->inheritable = d[0].inheritable | ((uint64_t)d[1].inheritable << 32);
+  return 0;
 }
 
-static int capset_none(void)
+int cap_sets_set_all(uint64_t caps)
 {
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-  return (int)syscall(SYS_capset, &hdr, data);
+  struct __user_cap_data_struct d[2];
+
+  for (int i = 0; i < 2; i++)
+    d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
+  return (int)syscall(SYS_capset, &hdr, d);
 }
 
-enum run_mode priv_detect_mode(uid_t *caller_uid, gid_t *caller_gid)
+static enum run_mode detect_mode(uid_t *caller_uid, gid_t *caller_gid)
 {
   uid_t ruid, euid, suid;
   gid_t rgid, egid, sgid;
 
+  /* Safe: only reads our own ids. */
   if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
     die_errno("getresuid");
   *caller_uid = ruid;
@@ -64,7 +86,7 @@ static void drop_privileges_for_good(uid_t uid, gid_t gid)
 {
   uid_t r, e, s;
   gid_t rg, eg, sg;
-  struct __user_cap_data_struct d[2];
+  struct cap_sets caps;
 
   /* Safe: each call only removes power. The bounding set goes first, while
      CAP_SETPCAP is still held. */
@@ -75,14 +97,13 @@ static void drop_privileges_for_good(uid_t uid, gid_t gid)
     die_errno("Can't clear ambient capabilities");
   if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
     die_errno("Can't switch to the caller's ids");
-  if (capset_none() < 0)
+  if (cap_sets_set_all(0) < 0)
     die_errno("Can't clear capabilities");
   /* Check the result instead of trusting it (the lesson of CVE-2020-5291). */
-  if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || capget_all(d) < 0)
+  if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || cap_sets_get(&caps) < 0)
     die_errno("Can't verify the privilege drop");
   if (r != uid || e != uid || s != uid || rg != gid || eg != gid || sg != gid ||
-      (uid_t)setfsuid((uid_t)-1) != uid || (d[0].permitted | d[1].permitted | d[0].effective |
-                                             d[1].effective | d[0].inheritable | d[1].inheritable))
+      (uid_t)setfsuid((uid_t)-1) != uid || (caps.permitted | caps.effective | caps.inheritable))
     die("Privileges were not dropped completely");
   if (setuid(0) == 0)
     die("Privileges can be regained after dropping them");
@@ -183,14 +204,14 @@ static void become_namespace_root(int go_fd, bool own_maps, bool identity, uid_t
     die_errno("Can't become root of the sandbox's user namespace (are its maps written?)");
 }
 
-pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, bool write_maps,
-                                   void (*before_release)(pid_t, void *), void *arg,
-                                   int close_in_child)
+pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
+                                   int close_in_child, int *go_fd)
 {
   int go[2];
   pid_t pid;
-  bool identity = write_maps && identity_maps(mode);
+  bool identity = write_maps && identity_maps(st->mode);
 
+  /* Safe: a pipe between us and the child we are about to create. */
   if (pipe2(go, O_CLOEXEC) < 0)
     die_errno("pipe2");
   /* With euid 0 (setuid mode) the new user namespace is owned by root: the
@@ -203,26 +224,126 @@ pid_t priv_spawn_in_user_namespace(enum run_mode mode, uid_t uid, gid_t gid, boo
       if (close_in_child >= 0)
         close(close_in_child);
       close(go[1]);
-      become_namespace_root(go[0], write_maps, identity, uid, gid);
+      become_namespace_root(go[0], write_maps, identity, st->caller_uid, st->caller_gid);
       return 0;
     }
   close(go[0]);
-  if (write_maps && write_child_maps(mode, pid, uid, gid, identity) < 0)
+  if (write_maps && write_child_maps(st->mode, pid, st->caller_uid, st->caller_gid, identity) < 0)
     {
       int saved = errno;
+      /* Safe: our own child, not reaped yet, so the pid is still its. */
       kill(pid, SIGKILL);
       waitpid(pid, NULL, 0);
       errno = saved;
       die_errno("Can't write the uid/gid maps of the sandbox");
     }
-  if (mode == MODE_SETUID)
-    drop_privileges_for_good(uid, gid);
+  if (st->mode == MODE_SETUID)
+    drop_privileges_for_good(st->caller_uid, st->caller_gid);
+  /* Only narrows who may trace or inspect us. */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
-  if (before_release != NULL)
-    before_release(pid, arg);
-  if (write_all(go[1], "g", 1) < 0)
-    die_errno("Can't start the sandbox process");
-  close(go[1]);
+  /* The child waits for the caller to release it (priv_release_child()):
+     in setuid mode that caller holds no privilege any more. */
+  *go_fd = go[1];
   return pid;
+}
+
+void priv_release_child(int go_fd)
+{
+  if (write_all(go_fd, "g", 1) < 0)
+    die_errno("Can't start the sandbox process");
+  close(go_fd);
+}
+
+/* foil needs the mount API as of Linux 5.12, whose newest call is
+   mount_setattr(): probe for it rather than trust the version number, which
+   backports and vendor kernels make meaningless. Any error but ENOSYS (a
+   zero-sized attr is EINVAL) means the call exists.
+   Safe with euid 0: fd -1 and an empty path name nothing to act on. */
+static void check_kernel_features(void)
+{
+  if (syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) < 0 && errno == ENOSYS)
+    die("This kernel lacks mount_setattr(), part of the mount API foil needs (Linux 5.12 or later)");
+}
+
+/* A lone --help or --version is answered before anything is set up (so that
+   it works where namespaces do not); the caller prints it once privileges
+   are gone. */
+static enum priv_request lone_request(int argc, char **argv)
+{
+  if (argc == 2 && strcmp(argv[1], "--version") == 0)
+    return PRIV_VERSION;
+  if (argc == 2 && strcmp(argv[1], "--help") == 0)
+    return PRIV_HELP;
+  return PRIV_RUN;
+}
+
+static void identify(int argc, char **argv, struct priv_start *st)
+{
+  struct cap_sets caps;
+
+  memset(st, 0, sizeof *st);
+  st->caller_pid = getppid();
+  /* Taken before the fork: the setup process's getppid() would already name
+     whoever adopted it if the monitor had died. */
+  st->monitor_pid = getpid();
+  st->child = -1;
+  st->report[0] = st->report[1] = -1;
+  /* Safe: only keeps a pointer to argv[0], for messages. */
+  set_prog_name(argv[0]);
+  st->mode = detect_mode(&st->caller_uid, &st->caller_gid);
+  st->request = lone_request(argc, argv);
+  if (st->request != PRIV_RUN)
+    return;
+  check_kernel_features();
+  /* Safe: resets a disposition of our own, so that waitpid() works. */
+  signal(SIGCHLD, SIG_DFL);
+  /* Safe: capget only reads our own sets. */
+  if (cap_sets_get(&caps) < 0)
+    die_errno("capget");
+  st->caller_caps = caps.permitted;
+  /* File capabilities instead of the setuid bit: a setup foil does not support. */
+  if (st->mode == MODE_USERNS && st->caller_caps != 0)
+    die("Unexpected capabilities but not setuid, old file caps config?");
+}
+
+void priv_prepare_spawn(struct priv_start *st, bool hold_signals)
+{
+  static const int held[] = { FORWARDED_SIGNALS };
+  sigset_t set;
+
+  /* Safe: a pipe between this process and its own child. */
+  if (pipe2(st->report, O_CLOEXEC) < 0)
+    die_errno("pipe2");
+  /* The monitor adopts the pid-namespace init when its parent hands it over.
+     Safe: it only makes our own descendants ours to wait for. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+  /* Until the monitor and the sandbox's pid 1 know where to forward them,
+     the signals --forward-signals forwards stay pending (see monitor.c).
+     Safe: changes only our own signal mask. */
+  sigemptyset(&set);
+  for (size_t i = 0; hold_signals && i < sizeof held / sizeof held[0]; i++)
+    sigaddset(&set, held[i]);
+  if (sigprocmask(SIG_BLOCK, &set, &st->caller_sigmask) < 0)
+    die_errno("sigprocmask");
+}
+
+void priv_start(int argc, char **argv, struct priv_start *st)
+{
+  int go_fd;
+
+  identify(argc, argv, st);
+  if (st->mode != MODE_SETUID)
+    return;
+  if (st->request != PRIV_RUN)
+    {
+      drop_privileges_for_good(st->caller_uid, st->caller_gid);
+      return;
+    }
+  /* Setuid mode learns --forward-signals only from the setup process. */
+  priv_prepare_spawn(st, true);
+  st->child = priv_spawn_in_user_namespace(st, true, -1, &go_fd);
+  if (st->child > 0)
+    priv_release_child(go_fd);
 }

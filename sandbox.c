@@ -1,1256 +1,52 @@
-/* sandbox.c: foil's command line, turned into an ordered list of setup
- * operations, and the life of the processes that carry it out.
+/* sandbox.c: the spine of foil. main() starts the processes below; the
+ * setup process builds the sandbox step by step (run_sandbox()) and execs
+ * the command, or stays as its pid 1 (run_reaper()).
  *
  * Processes (see SECURITY.md):
  *   monitor  - the process the caller started; after the privileged start it
- *              holds nothing, waits for the sandbox and passes its status on.
+ *              holds nothing, waits for the sandbox and passes its status on
+ *              (monitor.c).
  *   setup    - cloned into the sandbox's user namespace; parses the arguments,
  *              unshares namespaces, builds the root, drops everything, execs.
  *   reaper   - with --unshare-pid, the setup process forks the payload and
  *              stays as pid 1, exiting with the payload's status.
+ *
+ * Files, each using only those below it:
+ *   sandbox.c     main(), the setup process, the reaper, the exec
+ *   namespaces.c  unshare, the pid namespace, the payload's user namespace
+ *   cmdline.c     argv -> struct config and its list of setup operations
+ *   monitor.c     the monitor, the report pipe (report.h), signal handling
+ *   lockdown.c    capabilities, seccomp programs, closing fds
+ *   sources.c     host paths of the options made canonical, before the root
+ *   bind-mount.c  the new root: every setup operation, pivot_root
+ *   overlay.c     overlayfs mounts, for bind-mount.c to attach
+ *   privileged.c  all that runs with setuid-root power: priv_start()
+ *   utils.c       messages, allocation, number and path helpers
+ * foil.h holds the model they share: struct config and struct setup_op.
+ * (cmdline.c uses lockdown.c's capability names; lockdown.c uses
+ * privileged.c's capability syscalls.)
  */
 #include "foil.h"
+#include "cmdline.h"
 #include "bind-mount.h"
+#include "sources.h"
+#include "lockdown.h"
+#include "namespaces.h"
 #include "privileged.h"
+#include "report.h"
 #include "utils.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <net/if.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/securebits.h>
 #include <unistd.h>
-
-#define MAX_SECCOMP_INSNS 4096   /* BPF_MAXINSNS: the kernel's limit per program */
-#define CAPS_ALL ((CAP_LAST_CAP >= 63) ? ~0ULL : ((1ULL << (CAP_LAST_CAP + 1)) - 1))
-
-/* ---------------------------------------------------------------------------
- * Command line
- * ------------------------------------------------------------------------- */
-
-static const char *const cap_names[] = {
-  "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
-  "setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
-  "ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
-  "sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod",
-  "lease", "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
-  "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
-};
-
-int capability_from_name(const char *name)
-{
-  if (strncasecmp(name, "CAP_", 4) == 0)
-    name += 4;
-  for (size_t i = 0; i < sizeof cap_names / sizeof cap_names[0]; i++)
-    if (strcasecmp(name, cap_names[i]) == 0)
-      return (int)i;
-  return -1;
-}
-
-void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
-{
-  memset(cfg, 0, sizeof *cfg);
-  cfg->mode = mode;
-  cfg->caller_uid = uid;
-  cfg->caller_gid = gid;
-  cfg->ops_tail = &cfg->ops;
-  cfg->seccomp_tail = &cfg->seccomp;
-  cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
-  cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = cfg->userns_block_fd = -1;
-  cfg->reserved_fd = -1;
-}
-
-static void usage(FILE *out)
-{
-  fprintf(out,
-          "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n"
-          "    --help                       Print this help\n"
-          "    --version                    Print version\n"
-          "    --unshare-all                Unshare every namespace we support by default\n"
-          "    --share-net                  Retain the network namespace (after --unshare-all)\n"
-          "    --unshare-user               Create new user namespace\n"
-          "    --unshare-user-try           Create new user namespace if possible\n"
-          "    --unshare-ipc                Create new ipc namespace\n"
-          "    --unshare-pid                Create new pid namespace\n"
-          "    --unshare-net                Create new network namespace\n"
-          "    --unshare-uts                Create new uts namespace\n"
-          "    --unshare-cgroup             Create new cgroup namespace\n"
-          "    --unshare-cgroup-try         Create new cgroup namespace if possible\n"
-          "    --uid UID                    Custom uid in the sandbox\n"
-          "    --gid GID                    Custom gid in the sandbox\n"
-          "    --hostname NAME              Custom hostname in the sandbox (needs --unshare-uts)\n"
-          "    --chdir DIR                  Change directory to DIR\n"
-          "    --clearenv                   Unset all environment variables\n"
-          "    --setenv VAR VALUE           Set an environment variable\n"
-          "    --unsetenv VAR               Unset an environment variable\n"
-          "    --bind SRC DEST              Bind mount the host path SRC on DEST\n"
-          "    --bind-try SRC DEST          Equal to --bind but ignores non-existent SRC\n"
-          "    --dev-bind SRC DEST          Bind mount SRC on DEST, allowing device access\n"
-          "    --dev-bind-try SRC DEST      Equal to --dev-bind but ignores non-existent SRC\n"
-          "    --ro-bind SRC DEST           Bind mount SRC read-only on DEST (recursively)\n"
-          "    --ro-bind-try SRC DEST       Equal to --ro-bind but ignores non-existent SRC\n"
-          "    --remount-ro DEST            Remount DEST as readonly; does not recursively remount\n"
-          "    --proc DEST                  Mount new procfs on DEST\n"
-          "    --dev DEST                   Mount new dev on DEST\n"
-          "    --tmpfs DEST                 Mount new tmpfs on DEST\n"
-          "    --mqueue DEST                Mount new mqueue on DEST\n"
-          "    --dir DEST                   Create dir at DEST\n"
-          "    --symlink SRC DEST           Create symlink at DEST with target SRC\n"
-          "    --seccomp FD                 Load and use seccomp rules from FD (not repeatable)\n"
-          "    --add-seccomp-fd FD          Load and use seccomp rules from FD (repeatable)\n"
-          "    --new-session                Create a new terminal session\n"
-          "    --die-with-parent            Kills with SIGKILL child process (COMMAND) when foil or "
-          "its parent dies\n"
-          "    --as-pid-1                   Do not install a reaper process with PID=1\n"
-          "    --disable-userns             Disable further use of user namespaces inside sandbox\n"
-          "    --assert-userns-disabled     Fail unless further use of user namespace inside sandbox "
-          "is disabled\n"
-          "    --cap-add CAP                Add cap CAP when running as privileged user\n"
-          "    --cap-drop CAP               Drop cap CAP when running as privileged user\n"
-          "    --args FD                    Parse NUL-separated args from FD\n"
-          "    --argv0 VALUE                Set argv[0] to the value VALUE before running the program\n"
-          "    --level-prefix               Prepend e.g. <3> to diagnostic messages\n"
-          "    --bind-fd FD DEST            Bind open directory or path fd on DEST\n"
-          "    --ro-bind-fd FD DEST         Bind open directory or path fd read-only on DEST\n"
-          "    --file FD DEST               Copy from FD to file DEST\n"
-          "    --chmod OCTAL PATH           Change permissions of PATH (must already exist)\n"
-          "    --perms OCTAL                Set permissions of next argument (--dir, --file, --tmpfs)\n"
-          "    --size BYTES                 Set size of next argument (only for --tmpfs)\n"
-          "    --info-fd FD                 Write information about the running container to FD\n"
-          "    --json-status-fd FD          Write container status to FD with multiple JSON objects\n"
-          "    --block-fd FD                Block on FD until some data to read is available\n"
-          "    --sync-fd FD                 Keep this fd open while sandbox is running\n"
-          "    --bind-data FD DEST          Copy from FD to file which is bind-mounted on DEST\n"
-          "    --ro-bind-data FD DEST       Copy from FD to file which is readonly bind-mounted on DEST\n"
-          "    --overlay-src SRC            Read files from SRC in the following overlay\n"
-          "    --overlay RWSRC WORKDIR DEST Mount overlayfs on DEST, with RWSRC as the host path for\n"
-          "                                 writes and WORKDIR an empty directory on the same fs\n"
-          "    --tmp-overlay DEST           Mount overlayfs on DEST, with writes going to an invisible tmpfs\n"
-          "    --ro-overlay DEST            Mount overlayfs read-only on DEST\n"
-          "    --lock-file DEST             Take a lock on DEST while sandbox is running\n"
-          "    --userns FD                  Use this user namespace (cannot combine with --unshare-user)\n"
-          "    --userns2 FD                 After setup switch to this user namespace\n"
-          "    --pidns FD                   Use this pid namespace\n"
-          "    --userns-block-fd FD         Block on FD until the user namespace is ready\n"
-          "    --exec-label LABEL           Exec label for the sandbox\n"
-          "    --file-label LABEL           File label for temporary sandbox content\n"
-          "    --close-fds                  (foil) Close every inherited fd above 2 before running COMMAND\n"
-          "    --keep-fd FD                 (foil) With --close-fds, still pass FD on to COMMAND\n"
-          "    --forward-signals            (foil) Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND\n"
-          "    --setup-error-status N       (foil) Exit with N when foil itself fails\n",
-          prog_path);
-}
-
-/* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
-static mode_t default_perms(enum op_type type)
-{
-  return type == OP_FILE ? 0666 : type == OP_BIND_DATA ? 0600 : 0755;
-}
-
-static struct setup_op *add_op(struct config *cfg, enum op_type type, const char *option,
-                               unsigned flags, const char *source, const char *dest)
-{
-  struct setup_op *op = xcalloc(1, sizeof *op);
-
-  op->type = type;
-  op->option = option;
-  op->flags = flags;
-  op->source = source;
-  op->dest = dest;
-  op->fd = -1;
-  op->perms = default_perms(type);
-  if (cfg->has_pending_perms &&
-      (type == OP_DIR || type == OP_FILE || type == OP_TMPFS || type == OP_BIND_DATA))
-    {
-      op->perms = cfg->pending_perms;
-      cfg->has_pending_perms = false;
-    }
-  if (cfg->has_pending_size && type == OP_TMPFS)
-    {
-      op->size = cfg->pending_size;
-      cfg->has_pending_size = false;
-    }
-  *cfg->ops_tail = op;
-  cfg->ops_tail = &op->next;
-  return op;
-}
-
-/* How an option uses the fd it names: a consumed fd is closed by foil once
-   read or written, so no other option may name it (foil's own fds could
-   take its number by then). */
-enum fd_use { FD_SHARED, FD_CONSUMED };
-
-static void record_fd_use(struct config *cfg, const char *option, int fd, enum fd_use use)
-{
-  for (size_t i = 0; i < cfg->n_fd_uses; i++)
-    if (cfg->fd_uses[i].fd == fd && (use == FD_CONSUMED || cfg->fd_uses[i].consumed))
-      die("%s: fd %d is already used by %s", option, fd, cfg->fd_uses[i].option);
-  cfg->fd_uses = xrealloc(cfg->fd_uses, sizeof *cfg->fd_uses * (cfg->n_fd_uses + 1));
-  cfg->fd_uses[cfg->n_fd_uses].fd = fd;
-  cfg->fd_uses[cfg->n_fd_uses].option = option;
-  cfg->fd_uses[cfg->n_fd_uses].consumed = use == FD_CONSUMED;
-  cfg->n_fd_uses++;
-}
-
-/* An fd argument must name an fd the caller passed: open now, and not one of
-   foil's own (only the report pipe exists when setuid mode parses). bwrap's
-   wording for a malformed number: its test suite matches "Invalid fd: VALUE". */
-static int parse_fd_arg(struct config *cfg, const char *option, const char *arg, enum fd_use use)
-{
-  int fd;
-
-  if (!parse_fd(arg, &fd))
-    die("Invalid fd: %s", arg);
-  record_fd_use(cfg, option, fd, use);
-  if (fd == cfg->reserved_fd || fcntl(fd, F_GETFD) < 0)
-    die("%s: fd %d is not open", option, fd);
-  return fd;
-}
-
-/* Read one raw BPF program and check what the kernel would check, so that a
-   bad program is reported by option name before anything is set up. */
-static void read_seccomp_program(struct config *cfg, const char *option, const char *fd_arg)
-{
-  struct seccomp_program *prog;
-  char *data;
-  size_t len;
-  int fd = parse_fd_arg(cfg, option, fd_arg, FD_CONSUMED);
-
-  if (read_all(fd, MAX_SECCOMP_INSNS * sizeof(struct sock_filter), &data, &len) < 0)
-    {
-      if (errno == E2BIG)
-        die("Invalid seccomp data from %s %s: more than %d instructions", option, fd_arg,
-            MAX_SECCOMP_INSNS);
-      die_errno("Can't read seccomp data from %s %s", option, fd_arg);
-    }
-  close(fd);
-  /* bwrap's test suite and its callers match bwrap's exact line, which
-     names no fd: under that name foil keeps it. */
-  if (len % sizeof(struct sock_filter) != 0 && strcmp(prog_name, "bwrap") == 0)
-    die("Invalid seccomp data, must be multiple of 8");
-  if (len % sizeof(struct sock_filter) != 0)
-    die("Invalid seccomp data from %s %s: %zu bytes, not a multiple of 8", option, fd_arg, len);
-  if (len == 0)
-    die("Invalid seccomp data from %s %s: the program is empty", option, fd_arg);
-  prog = xcalloc(1, sizeof *prog);
-  prog->option = option;
-  prog->fd = fd;
-  prog->len = (unsigned short)(len / sizeof(struct sock_filter));
-  prog->insns = data;
-  *cfg->seccomp_tail = prog;
-  cfg->seccomp_tail = &prog->next;
-}
-
-static void apply_capability_option(struct config *cfg, const char *option, const char *name)
-{
-  uint64_t mask;
-
-  if (strcasecmp(name, "ALL") == 0)
-    mask = CAPS_ALL;
-  else
-    {
-      int cap = capability_from_name(name);
-      if (cap < 0 || cap > CAP_LAST_CAP)
-        die("%s: unknown capability %s", option, name);
-      mask = 1ULL << cap;
-    }
-  cfg->caps_changed = true;
-  if (strcmp(option, "--cap-add") == 0)
-    {
-      cfg->caps_add |= mask;
-      cfg->caps_drop &= ~mask;
-    }
-  else
-    {
-      cfg->caps_drop |= mask;
-      cfg->caps_add &= ~mask;
-    }
-}
-
-static uid_t parse_id(const char *option, const char *arg)
-{
-  unsigned long v;
-
-  /* (uid_t)-1 means "unchanged" to the kernel, so it can't be a sandbox id. */
-  if (!parse_uint(arg, 0xfffffffeUL, &v))
-    die("%s takes a numeric id, not \"%s\"", option, arg);
-  return (uid_t)v;
-}
-
-/* Each option is one table entry and one handler; handlers get their
-   arguments already counted. */
-typedef void (*option_handler)(struct config *cfg, const char *option, char **args);
-
-static void opt_help(struct config *c, const char *o, char **a) { usage(stdout); exit(0); }
-/* Invoked as bwrap, the version is bubblewrap's: callers such as BuildStream
-   read the second word as X.Y.Z and pick options by it. */
-static void opt_version(struct config *c, const char *o, char **a)
-{
-  if (strcmp(prog_name, "bwrap") == 0)
-    printf("bubblewrap %s (foil %s)\n", BWRAP_COMPAT_VERSION, FOIL_VERSION);
-  else
-    printf("foil %s (bubblewrap %s compatible)\n", FOIL_VERSION, BWRAP_COMPAT_VERSION);
-  exit(0);
-}
-static void opt_unshare_all(struct config *c, const char *o, char **a)
-{
-  c->unshare_user_try = c->unshare_ipc = c->unshare_pid = c->unshare_net = true;
-  c->unshare_uts = c->unshare_cgroup_try = true;
-}
-static void opt_share_net(struct config *c, const char *o, char **a) { c->unshare_net = false; }
-static void opt_unshare_user(struct config *c, const char *o, char **a) { c->unshare_user = true; }
-static void opt_unshare_user_try(struct config *c, const char *o, char **a) { c->unshare_user_try = true; }
-static void opt_unshare_ipc(struct config *c, const char *o, char **a) { c->unshare_ipc = true; }
-static void opt_unshare_pid(struct config *c, const char *o, char **a) { c->unshare_pid = true; }
-static void opt_unshare_net(struct config *c, const char *o, char **a) { c->unshare_net = true; }
-static void opt_unshare_uts(struct config *c, const char *o, char **a) { c->unshare_uts = true; }
-static void opt_unshare_cgroup(struct config *c, const char *o, char **a) { c->unshare_cgroup = true; }
-static void opt_unshare_cgroup_try(struct config *c, const char *o, char **a) { c->unshare_cgroup_try = true; }
-static void opt_uid(struct config *c, const char *o, char **a)
-{
-  c->sandbox_uid = parse_id(o, a[0]);
-  c->uid_set = true;
-}
-static void opt_gid(struct config *c, const char *o, char **a)
-{
-  c->sandbox_gid = (gid_t)parse_id(o, a[0]);
-  c->gid_set = true;
-}
-static void opt_hostname(struct config *c, const char *o, char **a) { c->hostname = a[0]; }
-static void opt_chdir(struct config *c, const char *o, char **a)
-{
-  if (c->chdir_path != NULL)
-    warn("Only the last --chdir option will take effect");
-  c->chdir_path = a[0];
-}
-static void opt_clearenv(struct config *c, const char *o, char **a)
-{
-  if (clearenv() != 0)
-    die("--clearenv failed");
-}
-static void opt_setenv(struct config *c, const char *o, char **a)
-{
-  if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
-    die("--setenv: invalid variable name \"%s\"", a[0]);
-  if (setenv(a[0], a[1], 1) < 0)
-    die_errno("--setenv %s", a[0]);
-}
-static void opt_unsetenv(struct config *c, const char *o, char **a)
-{
-  if (a[0][0] == '\0' || strchr(a[0], '=') != NULL)
-    die("--unsetenv: invalid variable name \"%s\"", a[0]);
-  if (unsetenv(a[0]) < 0)
-    die_errno("--unsetenv %s", a[0]);
-}
-static void opt_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, 0, a[0], a[1]); }
-static void opt_bind_try(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_TRY, a[0], a[1]); }
-static void opt_dev_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_DEVICES, a[0], a[1]); }
-static void opt_dev_bind_try(struct config *c, const char *o, char **a)
-{
-  add_op(c, OP_BIND, o, BIND_DEVICES | BIND_TRY, a[0], a[1]);
-}
-static void opt_ro_bind(struct config *c, const char *o, char **a) { add_op(c, OP_BIND, o, BIND_READONLY, a[0], a[1]); }
-static void opt_ro_bind_try(struct config *c, const char *o, char **a)
-{
-  add_op(c, OP_BIND, o, BIND_READONLY | BIND_TRY, a[0], a[1]);
-}
-static void opt_remount_ro(struct config *c, const char *o, char **a) { add_op(c, OP_REMOUNT_RO, o, 0, NULL, a[0]); }
-static void opt_proc(struct config *c, const char *o, char **a) { add_op(c, OP_PROC, o, 0, NULL, a[0]); }
-static void opt_dev(struct config *c, const char *o, char **a) { add_op(c, OP_DEV, o, 0, NULL, a[0]); }
-static void opt_tmpfs(struct config *c, const char *o, char **a) { add_op(c, OP_TMPFS, o, 0, NULL, a[0]); }
-static void opt_mqueue(struct config *c, const char *o, char **a) { add_op(c, OP_MQUEUE, o, 0, NULL, a[0]); }
-static void opt_dir(struct config *c, const char *o, char **a) { add_op(c, OP_DIR, o, 0, NULL, a[0]); }
-static void opt_symlink(struct config *c, const char *o, char **a) { add_op(c, OP_SYMLINK, o, 0, a[0], a[1]); }
-static void opt_seccomp(struct config *c, const char *o, char **a)
-{
-  if (c->used_add_seccomp)
-    die("--seccomp cannot be combined with --add-seccomp-fd");
-  if (c->used_seccomp)
-    {
-      warn("Only the last --seccomp option will take effect");
-      c->seccomp = NULL;
-      c->seccomp_tail = &c->seccomp;
-    }
-  c->used_seccomp = true;
-  read_seccomp_program(c, o, a[0]);
-}
-static void opt_add_seccomp_fd(struct config *c, const char *o, char **a)
-{
-  if (c->used_seccomp)
-    die("--add-seccomp-fd cannot be combined with --seccomp");
-  c->used_add_seccomp = true;
-  read_seccomp_program(c, o, a[0]);
-}
-static void opt_new_session(struct config *c, const char *o, char **a) { c->new_session = true; }
-static void opt_die_with_parent(struct config *c, const char *o, char **a) { c->die_with_parent = true; }
-static void opt_as_pid_1(struct config *c, const char *o, char **a) { c->as_pid_1 = true; }
-static void opt_disable_userns(struct config *c, const char *o, char **a) { c->disable_userns = true; }
-static void opt_assert_userns_disabled(struct config *c, const char *o, char **a)
-{
-  c->assert_userns_disabled = true;
-}
-static void opt_cap(struct config *c, const char *o, char **a) { apply_capability_option(c, o, a[0]); }
-static void opt_argv0(struct config *c, const char *o, char **a)
-{
-  if (c->argv0 != NULL)
-    die("--argv0 used multiple times");
-  c->argv0 = a[0];
-}
-static void opt_level_prefix(struct config *c, const char *o, char **a) { set_level_prefix(true); }
-static void opt_perms(struct config *c, const char *o, char **a)
-{
-  if (c->has_pending_perms)
-    die("--perms given twice for the same action");
-  if (!parse_octal_mode(a[0], &c->pending_perms))
-    die("--perms takes an octal mode up to 07777, not \"%s\"", a[0]);
-  c->has_pending_perms = true;
-}
-static void opt_size(struct config *c, const char *o, char **a)
-{
-  unsigned long v;
-
-  if (c->has_pending_size)
-    die("--size given twice for the same action");
-  if (!parse_uint(a[0], (unsigned long)(SIZE_MAX / 2), &v) || v == 0)
-    die("--size takes a size in bytes greater than 0, not \"%s\"", a[0]);
-  c->pending_size = v;
-  c->has_pending_size = true;
-}
-static void opt_chmod(struct config *c, const char *o, char **a)
-{
-  mode_t mode;
-
-  if (!parse_octal_mode(a[0], &mode))
-    die("--chmod takes an octal mode up to 07777, not \"%s\"", a[0]);
-  add_op(c, OP_CHMOD, o, 0, NULL, a[1])->perms = mode;
-}
-static void opt_file(struct config *c, const char *o, char **a)
-{
-  add_op(c, OP_FILE, o, 0, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_bind_fd(struct config *c, const char *o, char **a)
-{
-  unsigned flags = strcmp(o, "--ro-bind-fd") == 0 ? BIND_READONLY : 0;
-
-  add_op(c, OP_BIND, o, flags, a[0], a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_bind_data(struct config *c, const char *o, char **a)
-{
-  unsigned flags = strcmp(o, "--ro-bind-data") == 0 ? BIND_READONLY : 0;
-
-  add_op(c, OP_BIND_DATA, o, flags, NULL, a[1])->fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_keep_fd(struct config *c, const char *o, char **a)
-{
-  int fd = parse_fd_arg(c, o, a[0], FD_SHARED);
-
-  c->keep_fds = xrealloc(c->keep_fds, sizeof(int) * (c->n_keep_fds + 1));
-  c->keep_fds[c->n_keep_fds++] = fd;
-}
-static void opt_lock_file(struct config *c, const char *o, char **a)
-{
-  c->lock_files = xrealloc(c->lock_files, sizeof(char *) * (c->n_lock_files + 1));
-  c->lock_files[c->n_lock_files++] = a[0];
-}
-static void opt_forward_signals(struct config *c, const char *o, char **a) { c->forward_signals = true; }
-static void opt_close_fds(struct config *c, const char *o, char **a) { c->close_fds = true; }
-static void opt_setup_error_status(struct config *c, const char *o, char **a)
-{
-  unsigned long v;
-
-  if (!parse_uint(a[0], 255, &v) || v == 0)
-    die("--setup-error-status takes a number from 1 to 255, not \"%s\"", a[0]);
-  set_error_exit_status((int)v);
-}
-static bool selinux_enabled(void)
-{
-  return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-static void opt_selinux_label(struct config *c, const char *o, char **a)
-{
-  if (!selinux_enabled())
-    die("%s: SELinux is not enabled on this system", o);
-  if (strcmp(o, "--exec-label") == 0)
-    c->exec_label = a[0];
-  else
-    c->file_label = a[0];
-}
-/* bwrap's rule: a host that installs foil setuid restricts unprivileged user
-   namespaces, and overlayfs in one is where copy-up escalations were found. */
-static void refuse_overlay_in_setuid(const struct config *c, const char *o)
-{
-  if (c->mode == MODE_SETUID)
-    die("%s is not allowed in setuid mode: overlayfs in user namespaces is a known "
-        "privilege-escalation surface", o);
-}
-static void opt_overlay_src(struct config *c, const char *o, char **a)
-{
-  refuse_overlay_in_setuid(c, o);
-  c->overlay_srcs = xrealloc(c->overlay_srcs, sizeof(char *) * (c->n_overlay_srcs + 1));
-  c->overlay_srcs[c->n_overlay_srcs++] = a[0];
-}
-static void opt_overlay(struct config *c, const char *o, char **a)
-{
-  bool rw = strcmp(o, "--overlay") == 0, ro = strcmp(o, "--ro-overlay") == 0;
-  size_t need = ro ? 2 : 1;
-  struct setup_op *op;
-
-  refuse_overlay_in_setuid(c, o);
-  if (c->n_overlay_srcs < need)
-    die("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
-  op = add_op(c, OP_OVERLAY, o, rw ? OVERLAY_RW : ro ? OVERLAY_RO : OVERLAY_TMP, rw ? a[0] : NULL,
-              rw ? a[2] : a[0]);
-  op->workdir = rw ? a[1] : NULL;
-  op->layers = c->overlay_srcs;
-  op->n_layers = c->n_overlay_srcs;
-  c->overlay_srcs = NULL;
-  c->n_overlay_srcs = 0;
-}
-static void opt_block_fd(struct config *c, const char *o, char **a)
-{
-  c->block_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_info_fd(struct config *c, const char *o, char **a)
-{
-  c->info_fd = parse_fd_arg(c, o, a[0], FD_CONSUMED);
-}
-static void opt_json_status_fd(struct config *c, const char *o, char **a)
-{
-  c->json_status_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
-  set_error_json_fd(c->json_status_fd);
-}
-static void opt_sync_fd(struct config *c, const char *o, char **a)
-{
-  c->sync_fd = parse_fd_arg(c, o, a[0], FD_SHARED);
-}
-/* Namespace fds would let the caller choose namespaces the setuid start did
-   not create: refused there, as bwrap does (CVE-2020-5291). */
-static int namespace_fd_option(struct config *c, const char *o, const char *arg)
-{
-  if (c->mode == MODE_SETUID)
-    die("%s is not allowed in setuid mode", o);
-  return parse_fd_arg(c, o, arg, FD_SHARED);
-}
-static void opt_userns(struct config *c, const char *o, char **a) { c->userns_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_userns2(struct config *c, const char *o, char **a) { c->userns2_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_pidns(struct config *c, const char *o, char **a) { c->pidns_fd = namespace_fd_option(c, o, a[0]); }
-static void opt_userns_block_fd(struct config *c, const char *o, char **a)
-{
-  c->userns_block_fd = namespace_fd_option(c, o, a[0]);
-}
-
-struct option_def {
-  const char *name;
-  int nargs;
-  option_handler handle;
-};
-
-static const struct option_def options[] = {
-  { "--help", 0, opt_help },
-  { "--version", 0, opt_version },
-  { "--unshare-all", 0, opt_unshare_all },
-  { "--share-net", 0, opt_share_net },
-  { "--unshare-user", 0, opt_unshare_user },
-  { "--unshare-user-try", 0, opt_unshare_user_try },
-  { "--unshare-ipc", 0, opt_unshare_ipc },
-  { "--unshare-pid", 0, opt_unshare_pid },
-  { "--unshare-net", 0, opt_unshare_net },
-  { "--unshare-uts", 0, opt_unshare_uts },
-  { "--unshare-cgroup", 0, opt_unshare_cgroup },
-  { "--unshare-cgroup-try", 0, opt_unshare_cgroup_try },
-  { "--uid", 1, opt_uid },
-  { "--gid", 1, opt_gid },
-  { "--hostname", 1, opt_hostname },
-  { "--chdir", 1, opt_chdir },
-  { "--clearenv", 0, opt_clearenv },
-  { "--setenv", 2, opt_setenv },
-  { "--unsetenv", 1, opt_unsetenv },
-  { "--bind", 2, opt_bind },
-  { "--bind-try", 2, opt_bind_try },
-  { "--dev-bind", 2, opt_dev_bind },
-  { "--dev-bind-try", 2, opt_dev_bind_try },
-  { "--ro-bind", 2, opt_ro_bind },
-  { "--ro-bind-try", 2, opt_ro_bind_try },
-  { "--remount-ro", 1, opt_remount_ro },
-  { "--proc", 1, opt_proc },
-  { "--dev", 1, opt_dev },
-  { "--tmpfs", 1, opt_tmpfs },
-  { "--mqueue", 1, opt_mqueue },
-  { "--dir", 1, opt_dir },
-  { "--symlink", 2, opt_symlink },
-  { "--seccomp", 1, opt_seccomp },
-  { "--add-seccomp-fd", 1, opt_add_seccomp_fd },
-  { "--new-session", 0, opt_new_session },
-  { "--die-with-parent", 0, opt_die_with_parent },
-  { "--as-pid-1", 0, opt_as_pid_1 },
-  { "--disable-userns", 0, opt_disable_userns },
-  { "--assert-userns-disabled", 0, opt_assert_userns_disabled },
-  { "--cap-add", 1, opt_cap },
-  { "--cap-drop", 1, opt_cap },
-  { "--argv0", 1, opt_argv0 },
-  { "--level-prefix", 0, opt_level_prefix },
-  { "--perms", 1, opt_perms },
-  { "--size", 1, opt_size },
-  { "--chmod", 2, opt_chmod },
-  { "--file", 2, opt_file },
-  { "--bind-fd", 2, opt_bind_fd },
-  { "--ro-bind-fd", 2, opt_bind_fd },
-  { "--block-fd", 1, opt_block_fd },
-  { "--info-fd", 1, opt_info_fd },
-  { "--json-status-fd", 1, opt_json_status_fd },
-  { "--sync-fd", 1, opt_sync_fd },
-  { "--userns", 1, opt_userns },
-  { "--userns2", 1, opt_userns2 },
-  { "--pidns", 1, opt_pidns },
-  { "--userns-block-fd", 1, opt_userns_block_fd },
-  { "--lock-file", 1, opt_lock_file },
-  { "--close-fds", 0, opt_close_fds },
-  { "--keep-fd", 1, opt_keep_fd },
-  { "--forward-signals", 0, opt_forward_signals },
-  { "--setup-error-status", 1, opt_setup_error_status },
-  { "--bind-data", 2, opt_bind_data },
-  { "--ro-bind-data", 2, opt_bind_data },
-  { "--overlay-src", 1, opt_overlay_src },
-  { "--overlay", 3, opt_overlay },
-  { "--tmp-overlay", 1, opt_overlay },
-  { "--ro-overlay", 1, opt_overlay },
-  { "--exec-label", 1, opt_selinux_label },
-  { "--file-label", 1, opt_selinux_label },
-};
-
-static const struct option_def *find_option(const char *name)
-{
-  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-    if (strcmp(options[i].name, name) == 0)
-      return &options[i];
-  return NULL;
-}
-
-static const char *const arg_counts[] = { "no arguments", "one argument", "two arguments",
-                                          "three arguments" };
-
-#define MAX_ARGS 9000   /* bwrap's limit, command line and --args together */
-
-struct word_list {
-  char **words;
-  bool *from_file;
-  int count;
-  int total;      /* every word seen, "--args FD" included, for the limit */
-};
-
-/* Replace "--args FD" at position i by the NUL-separated words read from FD.
-   The lists are rebuilt rather than resized in place: the file may hold
-   fewer words than the two it replaces. */
-static void splice_args_file(struct config *cfg, struct word_list *wl, int i)
-{
-  char *data, *p, **words;
-  bool *from_file;
-  size_t len;
-  int fd = parse_fd_arg(cfg, "--args", wl->words[i + 1], FD_CONSUMED), n = 0, count, tail;
-
-  if (read_all(fd, 64 << 20, &data, &len) < 0)
-    die_errno("Can't read --args %s", wl->words[i + 1]);
-  close(fd);
-  for (p = data; p < data + len; p += strlen(p) + 1)
-    n++;
-  wl->total += n;
-  if (wl->total > MAX_ARGS)
-    die("Exceeded maximum number of arguments %d", MAX_ARGS);
-  count = wl->count - 2 + n;
-  tail = wl->count - i - 2;
-  words = xcalloc((size_t)count + 1, sizeof(char *));
-  from_file = xcalloc((size_t)count + 1, sizeof(bool));
-  memcpy(words, wl->words, sizeof(char *) * (size_t)i);
-  memcpy(from_file, wl->from_file, sizeof(bool) * (size_t)i);
-  for (p = data; p < data + len; p += strlen(p) + 1, i++)
-    {
-      words[i] = p;
-      from_file[i] = true;
-    }
-  memcpy(words + i, wl->words + wl->count - tail, sizeof(char *) * (size_t)tail);
-  memcpy(from_file + i, wl->from_file + wl->count - tail, sizeof(bool) * (size_t)tail);
-  free(wl->words);
-  free(wl->from_file);
-  wl->words = words;
-  wl->from_file = from_file;
-  wl->count = count;
-}
-
-static bool is_overlay_option(const char *name)
-{
-  return strcmp(name, "--overlay-src") == 0 || strcmp(name, "--overlay") == 0 ||
-         strcmp(name, "--tmp-overlay") == 0 || strcmp(name, "--ro-overlay") == 0;
-}
-
-static void check_overlay_sources_used(const struct config *cfg)
-{
-  if (cfg->n_overlay_srcs > 0)
-    die("--overlay-src must be followed by another --overlay-src or one of --overlay, "
-        "--tmp-overlay, or --ro-overlay");
-}
-
-static void check_modifiers_used(const struct config *cfg)
-{
-  check_overlay_sources_used(cfg);
-  if (cfg->has_pending_perms)
-    die("--perms must be followed by an option that creates a file");
-  if (cfg->has_pending_size)
-    die("--size must be followed by --tmpfs");
-}
-
-void parse_args(struct config *cfg, int argc, char **argv)
-{
-  struct word_list wl = { xcalloc((size_t)argc + 1, sizeof(char *)),
-                          xcalloc((size_t)argc + 1, sizeof(bool)), argc, argc };
-  int i = 0;
-
-  if (argc > MAX_ARGS)
-    die("Exceeded maximum number of arguments %d", MAX_ARGS);
-  memcpy(wl.words, argv, sizeof(char *) * (size_t)argc);
-  while (i < wl.count && wl.words[i][0] == '-')
-    {
-      const struct option_def *def;
-      bool pending = cfg->has_pending_perms || cfg->has_pending_size;
-      bool overlay_pending = cfg->n_overlay_srcs > 0;
-
-      if (strcmp(wl.words[i], "--") == 0)
-        {
-          i++;
-          break;
-        }
-      def = find_option(wl.words[i]);
-      if (def == NULL && strcmp(wl.words[i], "--args") != 0)
-        die("Unknown option %s", wl.words[i]);
-      if (wl.count - i - 1 < (def ? def->nargs : 1))
-        die("%s takes %s", wl.words[i], arg_counts[def ? def->nargs : 1]);
-      if (def == NULL)
-        {
-          if (wl.from_file[i])
-            die("--args not supported in arguments file");
-          splice_args_file(cfg, &wl, i);
-          continue;
-        }
-      def->handle(cfg, def->name, wl.words + i + 1);
-      i += 1 + def->nargs;
-      /* A modifier must be consumed by the very next option. */
-      if (pending && strcmp(def->name, "--perms") != 0 && strcmp(def->name, "--size") != 0)
-        check_modifiers_used(cfg);
-      if (overlay_pending && !is_overlay_option(def->name))
-        check_modifiers_used(cfg);
-    }
-  /* Like bwrap, a --perms or --size right before the command is ignored. */
-  check_overlay_sources_used(cfg);
-  if (i >= wl.count)
-    die("No command specified (see %s --help)", prog_name);
-  cfg->command = wl.words + i;
-}
-
-/* Whether the sandbox runs in a user namespace foil created. */
-static bool uses_user_namespace(const struct config *cfg)
-{
-  return cfg->mode != MODE_ROOT || cfg->unshare_user || cfg->userns_fd >= 0;
-}
-
-void validate_config(struct config *cfg)
-{
-  if (cfg->mode == MODE_SETUID && cfg->caps_add != 0)
-    die("--cap-add in setuid mode can be used only by root");
-  if (cfg->hostname != NULL && !cfg->unshare_uts)
-    die("Specifying --hostname requires --unshare-uts");
-  if (cfg->as_pid_1 && !cfg->unshare_pid)
-    die("Specifying --as-pid-1 requires --unshare-pid");
-  if (cfg->as_pid_1 && cfg->n_lock_files > 0)
-    die("Specifying --as-pid-1 and --lock-file is not permitted");
-  if (cfg->userns_fd >= 0 && (cfg->unshare_user || cfg->unshare_user_try))
-    die("--userns is not compatible with --unshare-user or --unshare-user-try");
-  if (cfg->userns_fd >= 0 && cfg->mode == MODE_USERNS && cfg->unshare_user_try)
-    die("--userns is not compatible with --unshare-user-try");
-  if (cfg->userns_block_fd >= 0 && cfg->info_fd < 0)
-    die("--userns-block-fd requires --info-fd");
-  if (cfg->userns_block_fd >= 0 && (cfg->userns_fd >= 0 || cfg->disable_userns))
-    die("--userns-block-fd is not compatible with --userns or --disable-userns");
-  if (cfg->userns_block_fd >= 0 && !cfg->unshare_user)
-    die("--userns-block-fd requires --unshare-user");
-  if (cfg->userns2_fd >= 0 && cfg->disable_userns)
-    die("--userns2 is not compatible with --disable-userns");
-  if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && (cfg->uid_set || cfg->gid_set))
-    die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
-  if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
-    die("--disable-userns requires --unshare-user");
-}
-
-/* ---------------------------------------------------------------------------
- * Messages from the sandbox to the monitor
- * ------------------------------------------------------------------------- */
-
-enum report_type {
-  REPORT_MAIN_PID = 1,        /* value: pid the monitor waits for instead */
-  REPORT_DIE_WITH_PARENT,
-  REPORT_JSON_STATUS_FD,      /* value: fd to write { "exit-code": N } to */
-  REPORT_EXEC,                /* the payload is about to be exec'd */
-  REPORT_EXEC_FAILED,
-  REPORT_FORWARD_SIGNALS,     /* value: enum forwarding (sent in every mode) */
-  REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
-};
-
-enum forwarding { FORWARD_NONE, FORWARD_SENT, FORWARD_WITH_TERMINAL };
-
-struct report {
-  int32_t type;
-  int32_t value;
-};
-
-static void send_report(int fd, enum report_type type, int value)
-{
-  struct report r = { type, value };
-
-  if (write_all(fd, &r, sizeof r) < 0)
-    die_errno("Can't report to the monitor");
-}
-
-static int exit_status_of(int status)
-{
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return 1;
-}
-
-static void die_with_parent_now(pid_t expected_parent)
-{
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_PDEATHSIG)");
-  /* The parent may have died before the prctl. */
-  if (expected_parent > 0 && getppid() != expected_parent)
-    _exit(1);
-}
-
-/* ---------------------------------------------------------------------------
- * Inside the sandbox's user namespace
- * ------------------------------------------------------------------------- */
-
-/* foil needs the mount API as of Linux 5.12, whose newest call is
-   mount_setattr(): probe for it rather than trust the version number, which
-   backports and vendor kernels make meaningless. Any error but ENOSYS (a
-   zero-sized attr is EINVAL) means the call exists. */
-static void check_kernel_features(void)
-{
-  if (syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) < 0 && errno == ENOSYS)
-    die("This kernel lacks mount_setattr(), part of the mount API foil needs (Linux 5.12 or later)");
-}
-
-/* Root mode with --unshare-user: root maps itself, so no privileged helper. */
-static void root_enter_user_namespace(struct config *cfg)
-{
-  if (unshare(CLONE_NEWUSER) < 0)
-    {
-      if (!cfg->unshare_user)
-        return;
-      die_errno("Can't create a user namespace");
-    }
-  cfg->unshare_user = true;
-  /* Without privilege over the parent namespace, the gid map needs setgroups denied. */
-  if (write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny") < 0 ||
-      write_file_at(AT_FDCWD, "/proc/self/uid_map", "0 0 1\n") < 0 ||
-      write_file_at(AT_FDCWD, "/proc/self/gid_map", "0 0 1\n") < 0)
-    die_errno("Can't write the uid/gid maps of the sandbox");
-}
-
-static void bring_up_loopback(void)
-{
-  struct ifreq ifr;
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-  if (s < 0)
-    die_errno("Can't create a socket to configure loopback");
-  memset(&ifr, 0, sizeof ifr);
-  strcpy(ifr.ifr_name, "lo");
-  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-    die_errno("Can't read the flags of lo");
-  ifr.ifr_flags |= IFF_UP;
-  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-    die_errno("Can't bring up lo");
-  close(s);
-}
-
-static void unshare_namespaces(struct config *cfg)
-{
-  int flags = CLONE_NEWNS;
-
-  if (cfg->mode == MODE_ROOT && cfg->userns_fd < 0 && cfg->userns_block_fd < 0 &&
-      (cfg->unshare_user || cfg->unshare_user_try))
-    root_enter_user_namespace(cfg);
-  if (cfg->unshare_ipc)
-    flags |= CLONE_NEWIPC;
-  if (cfg->unshare_uts)
-    flags |= CLONE_NEWUTS;
-  if (cfg->unshare_net)
-    flags |= CLONE_NEWNET;
-  if (cfg->unshare_cgroup || cfg->unshare_cgroup_try)
-    flags |= CLONE_NEWCGROUP;
-  if (unshare(flags) < 0)
-    {
-      if (!(errno == EINVAL && cfg->unshare_cgroup_try && !cfg->unshare_cgroup))
-        die_errno("Can't create new namespaces");
-      if (unshare(flags & ~CLONE_NEWCGROUP) < 0)
-        die_errno("Can't create new namespaces");
-    }
-  if (cfg->unshare_net)
-    bring_up_loopback();
-  if (cfg->hostname != NULL && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-    die_errno("Can't set hostname to %s", cfg->hostname);
-}
-
-static bool process_has_exited(int pidfd, int timeout_ms)
-{
-  struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-  return RETRY_EINTR(poll(&p, 1, timeout_ms)) > 0;
-}
-
-static int capset_to(uint64_t caps)
-{
-  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-
-  for (int i = 0; i < 2; i++)
-    {
-      d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(caps >> (32 * i));
-    }
-  return (int)syscall(SYS_capset, &hdr, d);
-}
-
-/* For processes that only wait or exit: no capability in any set, and an
-   empty bounding set (a zombie still shows its sets until it is reaped).
-   Caps already gone from the bounding set are skipped: dropping one needs
-   CAP_SETPCAP, which may be gone too. */
-static void drop_every_capability(void)
-{
-  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-      die_errno("Can't drop capability %d from the bounding set", cap);
-  if (capset_to(0) < 0)
-    die_errno("Can't drop capabilities");
-}
-
-static void close_fds_except(int *keep, size_t n);
-static void install_signal_forwarding(bool from_terminal_too);
-static void release_held_signals(void);
-static volatile sig_atomic_t forward_to_pid;
-
-struct namespace_ids {
-  unsigned long long ino[6];   /* 0: not reported */
-};
-
-static const char *const ns_keys[6] = { "cgroup", "ipc", "mnt", "net", "pid", "uts" };
-
-/* Read through an fd to the host's /proc opened earlier: once the pid-1
-   child has done pivot_root, so have we (pivot_root moves every process of
-   the mount namespace), and "/proc" means the sandbox's. */
-static void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids)
-{
-  static const char *const files[6] = { "cgroup", "ipc", "mnt", "net", "pid_for_children", "uts" };
-  const bool used[6] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc, true,
-                         cfg->unshare_net, cfg->unshare_pid, cfg->unshare_uts };
-  char path[64];
-
-  for (int i = 0; i < 6; i++)
-    {
-      struct stat st;
-
-      snprintf(path, sizeof path, "self/ns/%s", files[i]);
-      ids->ino[i] = used[i] && fstatat(proc_fd, path, &st, 0) == 0 ? (unsigned long long)st.st_ino : 0;
-    }
-}
-
-/* "child-pid" and the inode of every namespace foil created (not the user
-   namespace), as bwrap writes them: pretty for --info-fd, one line for
-   --json-status-fd. */
-static void report_namespaces(const struct config *cfg, pid_t child_pid, const struct namespace_ids *ids)
-{
-  char info[1024], line[1024];
-  int ni, nl;
-
-  if (cfg->info_fd < 0 && cfg->json_status_fd < 0)
-    return;
-  ni = snprintf(info, sizeof info, "{\n    \"child-pid\": %d", (int)child_pid);
-  nl = snprintf(line, sizeof line, "{ \"child-pid\": %d", (int)child_pid);
-  for (int i = 0; i < 6; i++)
-    {
-      if (ids->ino[i] == 0)
-        continue;
-      ni += snprintf(info + ni, sizeof info - (size_t)ni, ",\n    \"%s-namespace\": %llu", ns_keys[i],
-                     ids->ino[i]);
-      nl += snprintf(line + nl, sizeof line - (size_t)nl, ", \"%s-namespace\": %llu", ns_keys[i],
-                     ids->ino[i]);
-    }
-  ni += snprintf(info + ni, sizeof info - (size_t)ni, "\n}\n");
-  nl += snprintf(line + nl, sizeof line - (size_t)nl, " }\n");
-  if (cfg->info_fd >= 0 && !cfg->info_written &&
-      (write_all(cfg->info_fd, info, (size_t)ni) < 0 || close(cfg->info_fd) < 0))
-    die_errno("Can't write to --info-fd %d", cfg->info_fd);
-  if (cfg->json_status_fd >= 0 && write_all(cfg->json_status_fd, line, (size_t)nl) < 0)
-    die_errno("Can't write to --json-status-fd %d", cfg->json_status_fd);
-}
-
-/* A child forked into the pid namespace waits for its parent's go-ahead:
-   the parent still has to report the child's pid (--info-fd,
-   --json-status-fd), and if that fails nothing may run in the sandbox.
-   Returns the pid (0 in the child) and the child's or parent's end. */
-static pid_t fork_held(int *go_fd)
-{
-  int go[2];
-  pid_t pid;
-
-  if (pipe2(go, O_CLOEXEC) < 0)
-    die_errno("pipe2");
-  pid = fork();
-  if (pid < 0)
-    die_errno("Can't fork into the pid namespace");
-  close(go[pid == 0 ? 1 : 0]);
-  *go_fd = go[pid == 0 ? 0 : 1];
-  return pid;
-}
-
-static void release_held_child(int go_fd)
-{
-  if (write_all(go_fd, "g", 1) < 0)
-    die_errno("Can't start the sandbox's pid 1");
-  close(go_fd);
-}
-
-/* End of file: the parent failed (and said so); leave without a word. */
-static void wait_until_released(int go_fd)
-{
-  char byte;
-
-  if (RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
-    _exit(1);
-  close(go_fd);
-}
-
-/* A new pid namespace only applies to children: fork the future pid 1, tell
-   the monitor (a subreaper) to wait for it instead, and leave. */
-/* --pidns with --unshare-pid: a pid namespace can only be created from
-   inside the joined one, so a small waiter lives there, unshares, forks the
-   sandbox's pid 1, reports, and then only waits for it and passes its status
-   on (the monitor, in another pid namespace, cannot adopt it). */
-static void run_nested_pid_waiter(const struct config *cfg, int report_fd, int proc_fd)
-{
-  struct namespace_ids ids;
-  char self[32];
-  ssize_t n;
-  int status;
-  pid_t child;
-  int go_fd;
-
-  if (unshare(CLONE_NEWPID) < 0)
-    die_errno("Can't create a pid namespace inside --pidns %d", cfg->pidns_fd);
-  n = readlinkat(proc_fd, "self", self, sizeof self - 1);
-  if (n <= 0)
-    die_errno("Can't read our pid");
-  self[n] = '\0';
-  child = fork_held(&go_fd);
-  if (child == 0)
-    {
-      wait_until_released(go_fd);
-      if (cfg->info_fd >= 0)
-        close(cfg->info_fd);
-      if (cfg->die_with_parent)
-        die_with_parent_now(0);
-      return;
-    }
-  collect_namespace_ids(cfg, proc_fd, &ids);
-  report_namespaces(cfg, (pid_t)atoi(self), &ids);
-  release_held_child(go_fd);
-  close_fds_except(NULL, 0);
-  drop_every_capability();
-  if (cfg->forward_signals)
-    {
-      forward_to_pid = child;
-      install_signal_forwarding(true);
-    }
-  release_held_signals();
-  if (RETRY_EINTR(waitpid(child, &status, 0)) < 0)
-    _exit(1);
-  _exit(exit_status_of(status));
-}
-
-/* A new pid namespace only applies to children: fork the future pid 1, tell
-   the monitor (a subreaper) to wait for it instead, and leave. */
-static void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
-{
-  bool nested = cfg->pidns_fd >= 0 && cfg->unshare_pid;
-  int self_fd = -1, monitor_fd = -1;
-  struct namespace_ids ids;
-  pid_t pid;
-  int go_fd;
-
-  if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
-    die_errno("Can't join the pid namespace of --pidns %d", cfg->pidns_fd);
-  if (cfg->unshare_pid && !nested && unshare(CLONE_NEWPID) < 0)
-    die_errno("Can't create a pid namespace");
-  if (cfg->die_with_parent)
-    {
-      self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-      monitor_fd = (int)syscall(SYS_pidfd_open, getppid(), 0);
-      if (self_fd < 0 || monitor_fd < 0)
-        die_errno("pidfd_open");
-    }
-  pid = fork_held(&go_fd);
-  if (pid > 0)
-    {
-      /* pid_for_children has an inode only once the child exists. */
-      if (!nested)
-        {
-          collect_namespace_ids(cfg, proc_fd, &ids);
-          report_namespaces(cfg, pid, &ids);
-        }
-      send_report(report_fd, REPORT_MAIN_PID, pid);
-      release_held_child(go_fd);
-      drop_every_capability();
-      _exit(0);
-    }
-  wait_until_released(go_fd);
-  /* Our parent writes --info-fd; our copy must not keep its reader waiting. */
-  if (cfg->info_fd >= 0 && !nested)
-    close(cfg->info_fd);
-  if (cfg->die_with_parent)
-    {
-      /* A death signal set now would fire when our parent hands us over to
-         the monitor; set it once that has happened, then check the monitor. */
-      process_has_exited(self_fd, -1);
-      if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-        die_errno("prctl(PR_SET_PDEATHSIG)");
-      if (process_has_exited(monitor_fd, 0))
-        _exit(1);
-      close(self_fd);
-      close(monitor_fd);
-    }
-  if (nested)
-    run_nested_pid_waiter(cfg, report_fd, proc_fd);
-}
-
-struct userns_files {
-  int proc_fd;    /* the host's /proc, kept across pivot_root */
-  int limit_fd;   /* /proc/sys/user/max_user_namespaces of our user namespace */
-};
-
-static bool limits_user_namespaces(const struct config *cfg)
-{
-  return uses_user_namespace(cfg) && (cfg->mode == MODE_SETUID || cfg->disable_userns);
-}
-
-static void open_userns_files(const struct config *cfg, struct userns_files *f)
-{
-  f->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (f->proc_fd < 0)
-    die_errno("Can't open /proc");
-  f->limit_fd = -1;
-  if (limits_user_namespaces(cfg))
-    {
-      f->limit_fd = openat(f->proc_fd, "sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
-      if (f->limit_fd < 0)
-        die_errno("Can't open /proc/sys/user/max_user_namespaces");
-    }
-}
-
-static int open_own_map(int proc_fd, const char *name)
-{
-  int fd = openat(proc_fd, name, O_WRONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    die_errno("Can't open /proc/%s", name);
-  return fd;
-}
-
-static void write_map(int fd, const char *name, const char *content)
-{
-  if (write_all(fd, content, strlen(content)) < 0)
-    die_errno("Can't write /proc/%s", name);
-  close(fd);
-}
-
-/* The payload's ids: a nested user namespace maps them onto id 0 of ours
-   (the caller outside). Our own namespace is then limited to this one child,
-   so the payload can never create a user namespace of its own. */
-static void enter_final_user_namespace(const struct config *cfg, struct userns_files *f)
-{
-  /* With --userns the caller's own number means nothing in the joined
-     namespace: keep the current ids unless --uid/--gid say otherwise. */
-  bool joined = cfg->userns_fd >= 0;
-  uid_t outer_uid = geteuid(), uid = cfg->uid_set ? cfg->sandbox_uid : joined ? outer_uid : cfg->caller_uid;
-  gid_t outer_gid = getegid(), gid = cfg->gid_set ? cfg->sandbox_gid : joined ? outer_gid : cfg->caller_gid;
-  /* A limit set in the payload's own namespace could be raised by a payload
-     holding capabilities there (--uid 0 --cap-add ALL): when foil limits
-     user namespaces, the payload always gets a nested one below the limit. */
-  bool nested = cfg->userns2_fd < 0 && (uid != outer_uid || gid != outer_gid || f->limit_fd >= 0);
-  char map[64];
-  int setgroups_fd, uid_fd, gid_fd;
-
-  if (f->limit_fd >= 0)
-    {
-      if (write_all(f->limit_fd, "1", 1) < 0)
-        die_errno("Can't limit user namespaces in the sandbox");
-      close(f->limit_fd);
-    }
-  if (cfg->userns2_fd >= 0)
-    {
-      if (setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-        die_errno("Can't join the user namespace of --userns2 %d", cfg->userns2_fd);
-      if ((cfg->gid_set && setresgid(gid, gid, gid) < 0) || (cfg->uid_set && setresuid(uid, uid, uid) < 0))
-        die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
-      return;
-    }
-  if (!nested)
-    return;
-  if (unshare(CLONE_NEWUSER) < 0)
-    {
-      /* A host that refuses user namespaces without CAP_SYS_ADMIN in the
-         initial one (setuid mode then maps the caller's ids onto
-         themselves) refuses them to the payload too: the limit the nested
-         namespace guards is moot, and no id needs changing. */
-      if (errno == EPERM && cfg->mode == MODE_SETUID && uid == outer_uid && gid == outer_gid)
-        return;
-      if (errno == EPERM && cfg->mode == MODE_SETUID && (cfg->uid_set || cfg->gid_set))
-        die("--uid and --gid other than the caller's need a nested user namespace, which this host "
-            "forbids to unprivileged processes (kernel.unprivileged_userns_clone=0) even in setuid mode");
-      die_errno("Can't create the sandbox's inner user namespace");
-    }
-  /* Our /proc files belong to root while we are not dumpable; open our own
-     map files in a short dumpable window. The caller cannot use it: ptrace
-     into a user namespace needs CAP_SYS_PTRACE over it, and in setuid mode
-     this namespace descends from one owned by root. */
-  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_DUMPABLE)");
-  setgroups_fd = open_own_map(f->proc_fd, "self/setgroups");
-  uid_fd = open_own_map(f->proc_fd, "self/uid_map");
-  gid_fd = open_own_map(f->proc_fd, "self/gid_map");
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_DUMPABLE)");
-  write_map(setgroups_fd, "self/setgroups", "deny");
-  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)outer_gid);
-  write_map(gid_fd, "self/gid_map", map);
-  snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)outer_uid);
-  write_map(uid_fd, "self/uid_map", map);
-  if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-    die_errno("Can't switch to uid %u gid %u in the sandbox", (unsigned)uid, (unsigned)gid);
-}
 
 static void change_directory(const struct config *cfg, const char *old_cwd)
 {
@@ -1274,82 +70,6 @@ static void change_directory(const struct config *cfg, const char *old_cwd)
   free(cwd);
 }
 
-static uint64_t current_permitted_caps(void)
-{
-  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-  struct __user_cap_data_struct d[2];
-
-  if (syscall(SYS_capget, &hdr, d) < 0)
-    die_errno("capget");
-  return d[0].permitted | ((uint64_t)d[1].permitted << 32);
-}
-
-/* Leave the payload exactly the capabilities it should have: none, unless
-   --cap-add (user namespace or root mode); root keeps its own by default. */
-static void drop_capabilities(const struct config *cfg, uint64_t caller_caps)
-{
-  uint64_t base = cfg->mode == MODE_ROOT ? caller_caps : 0;
-  uint64_t keep = (base & ~cfg->caps_drop) | cfg->caps_add;
-
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
-  if (cfg->mode == MODE_ROOT && !cfg->caps_changed && current_permitted_caps() == keep)
-    return;
-  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-      die_errno("Can't drop capability %d from the bounding set", cap);
-  /* Exec as uid 0 must not hand back what was dropped. */
-  if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) < 0)
-    die_errno("Can't set securebits");
-  if (capset_to(keep) < 0)
-    die_errno("Can't set capabilities");
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-    die_errno("Can't clear ambient capabilities");
-  /* Ambient capabilities are what survives exec under SECBIT_NOROOT. */
-  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if ((keep & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-      die_errno("Can't keep capability %s", cap_names[cap]);
-}
-
-static void load_seccomp_programs(const struct config *cfg)
-{
-  for (const struct seccomp_program *p = cfg->seccomp; p != NULL; p = p->next)
-    {
-      struct sock_fprog prog = { .len = p->len, .filter = p->insns };
-      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-        {
-          if (errno == EINVAL)
-            die_errno("The kernel rejected the seccomp program from %s %d (invalid program, or "
-                      "no CONFIG_SECCOMP_FILTER)", p->option, p->fd);
-          die_errno("The kernel rejected the seccomp program from %s %d", p->option, p->fd);
-        }
-    }
-}
-
-static int compare_ints(const void *a, const void *b)
-{
-  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
-}
-
-/* Close every fd from 3 up except the n given ones (negative entries ignored). */
-static void close_fds_except(int *keep, size_t n)
-{
-  unsigned first = 3;
-
-  if (n > 0)
-    qsort(keep, n, sizeof *keep, compare_ints);
-  for (size_t i = 0; i < n; i++)
-    {
-      if (keep[i] < (int)first)
-        continue;
-      if ((unsigned)keep[i] > first && close_range(first, (unsigned)keep[i] - 1, 0) < 0)
-        die_errno("close_range");
-      first = (unsigned)keep[i] + 1;
-    }
-  if (close_range(first, ~0U, 0) < 0)
-    die_errno("close_range");
-}
-
 /* --lock-file: read locks, taken by the process that stays as pid 1 (fcntl
    locks belong to a process, so the payload does not share them). */
 static void take_lock_files(const struct config *cfg, int *fds)
@@ -1364,135 +84,6 @@ static void take_lock_files(const struct config *cfg, int *fds)
       if (RETRY_EINTR(fcntl(fds[i], F_SETLK, &fl)) < 0)
         die_errno("Failed to lock lock file %s", cfg->lock_files[i]);
     }
-}
-
-static bool forward_terminal_signals;
-
-/* Signals sent to foil with kill() are passed on; signals from the terminal
-   only when the payload is in another session (--new-session), since
-   otherwise the terminal has already sent it the same signal. */
-static void forward_signal(int sig, siginfo_t *info, void *context)
-{
-  int saved = errno;
-
-  (void)context;
-  if (forward_to_pid > 0 && (info->si_code == SI_USER || info->si_code == SI_QUEUE ||
-                             forward_terminal_signals))
-    kill(forward_to_pid, sig);
-  errno = saved;
-}
-
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-
-static void install_signal_forwarding(bool from_terminal_too)
-{
-  struct sigaction sa;
-
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = forward_signal;
-  sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  forward_terminal_signals = from_terminal_too;
-  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-    if (sigaction(forwarded_signals[i], &sa, NULL) < 0)
-      die_errno("sigaction");
-}
-
-/* With --forward-signals a signal sent to foil once the command runs must
-   reach it. Until each process on the way knows where to forward (the
-   monitor: the main pid, from the reports; pid 1: after its fork), the
-   signals are held blocked, and so stay pending instead of killing foil or
-   being dropped (pid 1 ignores what it has no handler for). Each process
-   gives the caller's mask back once ready; the command gets it at exec. */
-static sigset_t caller_sigmask;
-
-static void hold_forwarded_signals(bool hold)
-{
-  sigset_t set;
-
-  sigemptyset(&set);
-  for (size_t i = 0; hold && i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-    sigaddset(&set, forwarded_signals[i]);
-  if (sigprocmask(SIG_BLOCK, &set, &caller_sigmask) < 0)
-    die_errno("sigprocmask");
-}
-
-static void release_held_signals(void)
-{
-  if (sigprocmask(SIG_SETMASK, &caller_sigmask, NULL) < 0)
-    die_errno("sigprocmask");
-}
-
-/* A reader of --info-fd or --json-status-fd that went away is an error with
-   a message, not a silent death by SIGPIPE (in the setup process and the
-   monitor); the command gets the disposition the caller gave foil. */
-static struct sigaction caller_sigpipe;
-
-static void ignore_sigpipe(void)
-{
-  struct sigaction ignore;
-
-  memset(&ignore, 0, sizeof ignore);
-  ignore.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
-    die_errno("sigaction");
-}
-
-static void restore_sigpipe(void)
-{
-  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
-    die_errno("sigaction");
-}
-
-/* The monitor: unprivileged, reads the sandbox's reports until the payload is
-   exec'd (or setup failed), then waits for the main process. */
-static int monitor(pid_t child, int report_fd, pid_t caller_pid)
-{
-  pid_t main_pid = child;
-  struct report r = { 0, 0 };
-  int status, json_fd = -1;
-  bool exec_ok = false;
-
-  ignore_sigpipe();
-  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
-    {
-      if (r.type == REPORT_MAIN_PID)
-        main_pid = forward_to_pid = r.value;
-      else if (r.type == REPORT_FORWARD_SIGNALS && r.value == FORWARD_NONE)
-        release_held_signals();
-      else if (r.type == REPORT_FORWARD_SIGNALS)
-        {
-          forward_to_pid = main_pid;
-          install_signal_forwarding(r.value == FORWARD_WITH_TERMINAL);
-        }
-      else if (r.type == REPORT_DIE_WITH_PARENT)
-        die_with_parent_now(caller_pid);
-      else if (r.type == REPORT_JSON_STATUS_FD)
-        json_fd = r.value;
-      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
-        exec_ok = r.type == REPORT_EXEC;
-      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
-        close(r.value);
-    }
-  close(report_fd);
-  /* The command runs (or setup is over): main_pid is final. */
-  release_held_signals();
-  for (;;)
-    {
-      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
-      if (w < 0)
-        die_errno("waitpid");
-      if (w == main_pid)
-        break;
-    }
-  if (json_fd >= 0 && exec_ok)
-    {
-      char line[64];
-      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
-        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
-    }
-  return exit_status_of(status);
 }
 
 /* pid 1 of the sandbox (or, for --sync-fd, the payload's parent): no
@@ -1511,10 +102,7 @@ static __attribute__((noreturn)) void run_reaper(const struct config *cfg, pid_t
 
   close_fds_except(keep, n_keep);
   if (cfg->forward_signals)
-    {
-      forward_to_pid = payload;
-      install_signal_forwarding(true);
-    }
+    forward_signals_to(payload, true);
   release_held_signals();
   if (cfg->die_with_parent)
     die_with_parent_now(0);
@@ -1591,10 +179,10 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
 /* The setup process: cfg is parsed already (user-namespace and root mode
    parse before the clone), or parsed here (setuid mode parses nothing before
    the privileged start is over). */
-static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, enum run_mode mode,
-                                                  uid_t uid, gid_t gid, int argc, char **argv,
-                                                  int report_fd, uint64_t caller_caps, pid_t monitor_pid)
+static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
+                                                  const struct priv_start *st, int argc, char **argv)
 {
+  int report_fd = st->report[1];
   struct config cfg;
   struct mount_ctx ctx = { .root_fd = -1 };
   struct userns_files uf;
@@ -1605,19 +193,20 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   ignore_sigpipe();
-  if (parsed != NULL)
-    cfg = *parsed;
-  else
+  if (st->mode == MODE_SETUID)
     {
-      config_init(&cfg, mode, uid, gid);
+      /* Parsed only now, in the sandbox's user namespace, unprivileged. */
+      config_init(&cfg, st->mode, st->caller_uid, st->caller_gid);
       cfg.reserved_fd = report_fd;
       parse_args(&cfg, argc - 1, argv + 1);
       validate_config(&cfg);
     }
+  else
+    cfg = *parsed;
   if (cfg.die_with_parent)
     {
       send_report(report_fd, REPORT_DIE_WITH_PARENT, 0);
-      die_with_parent_now(monitor_pid);
+      die_with_parent_now(st->monitor_pid);
     }
   if (cfg.json_status_fd >= 0)
     send_report(report_fd, REPORT_JSON_STATUS_FD, cfg.json_status_fd);
@@ -1634,15 +223,11 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (cfg.unshare_pid || cfg.pidns_fd >= 0)
     enter_pid_namespace(&cfg, report_fd, uf.proc_fd);
   else
-    {
-      struct namespace_ids ids;
-      collect_namespace_ids(&cfg, uf.proc_fd, &ids);
-      report_namespaces(&cfg, getpid(), &ids);
-    }
+    report_namespaces(&cfg, getpid(), uf.proc_fd);
   ctx.fresh_proc = cfg.unshare_pid || cfg.pidns_fd >= 0;
   ctx.proc_fd = uf.proc_fd;
   ctx.in_user_namespace = uses_user_namespace(&cfg);
-  set_file_label(cfg.file_label);
+  ctx.file_label = cfg.file_label;
   resolve_sources(&cfg);
   new_root_create(&ctx);
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
@@ -1654,7 +239,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
   if (cfg.assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
     die("creation of new user namespaces was not disabled as requested");
   change_directory(&cfg, old_cwd);
-  drop_capabilities(&cfg, caller_caps);
+  drop_capabilities(&cfg, st->caller_caps);
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
@@ -1679,10 +264,9 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed, e
 }
 
 /* --userns-block-fd: the child's maps are written by someone else, who
-   learns its pid from --info-fd; release the child when FD becomes readable. */
-static void wait_for_external_maps(pid_t child, void *arg)
+   learns its pid from --info-fd; the child may go on once FD is readable. */
+static void wait_for_external_maps(const struct config *cfg, pid_t child)
 {
-  struct config *cfg = arg;
   char info[64], byte;
   int n = snprintf(info, sizeof info, "{\n    \"child-pid\": %d\n}\n", (int)child);
 
@@ -1692,81 +276,76 @@ static void wait_for_external_maps(pid_t child, void *arg)
     die_errno("Can't read --userns-block-fd %d", cfg->userns_block_fd);
 }
 
-/* Create the setup process. Only setuid mode uses privilege here. */
-static pid_t spawn_setup_process(enum run_mode mode, uid_t uid, gid_t gid, struct config *cfg)
+/* --userns: this process joins (it is not privileged in any mode that allows
+   the option) and the setup process starts there as root if it can. */
+static pid_t fork_into_user_namespace(int userns_fd)
 {
-  if (cfg != NULL && cfg->userns_fd >= 0)
-    {
-      /* --userns: this process joins (it is not privileged in any mode that
-         allows the option) and the setup process starts there as root if it
-         can. */
-      if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
-        die_errno("Can't join the user namespace of --userns %d", cfg->userns_fd);
-      pid_t pid = fork();
-      if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
-        die_errno("Can't switch ids in the user namespace of --userns");
-      return pid;
-    }
-  if (mode == MODE_ROOT && (cfg->userns_block_fd < 0))
+  pid_t pid;
+
+  if (setns(userns_fd, CLONE_NEWUSER) < 0)
+    die_errno("Can't join the user namespace of --userns %d", userns_fd);
+  pid = fork();
+  if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+    die_errno("Can't switch ids in the user namespace of --userns");
+  return pid;
+}
+
+/* Create the setup process in user-namespace and root mode, where nothing is
+   privileged (setuid mode's is created by priv_start()). */
+static pid_t spawn_setup_process(const struct priv_start *st, struct config *cfg)
+{
+  bool external_maps = cfg->userns_block_fd >= 0;
+  pid_t pid;
+  int go_fd;
+
+  if (cfg->userns_fd >= 0)
+    return fork_into_user_namespace(cfg->userns_fd);
+  if (st->mode == MODE_ROOT && !external_maps)
     return fork();
-  if (cfg != NULL && cfg->userns_block_fd >= 0)
-    {
-      cfg->info_written = true;
-      return priv_spawn_in_user_namespace(mode, uid, gid, false, wait_for_external_maps, cfg,
-                                          cfg->info_fd);
-    }
-  return priv_spawn_in_user_namespace(mode, uid, gid, true, NULL, NULL, -1);
+  /* The monitor writes --info-fd itself; the setup process must not. */
+  cfg->info_written = external_maps;
+  pid = priv_spawn_in_user_namespace(st, !external_maps, external_maps ? cfg->info_fd : -1, &go_fd);
+  if (pid == 0)
+    return 0;
+  if (external_maps)
+    wait_for_external_maps(cfg, pid);
+  priv_release_child(go_fd);
+  return pid;
 }
 
 int main(int argc, char **argv)
 {
-  pid_t caller_pid = getppid(), pid;
-  /* Taken before the fork: the setup process's getppid() would already name
-     whoever adopted it if the monitor had died. */
-  pid_t monitor_pid = getpid();
   struct config early, *parsed = NULL;
-  uint64_t caller_caps;
-  enum run_mode mode;
-  uid_t uid;
-  gid_t gid;
-  int report[2];
+  struct priv_start st;
 
-  set_prog_name(argv[0]);
-  if (argc == 2 && strcmp(argv[1], "--version") == 0)
-    opt_version(NULL, NULL, NULL);
-  if (argc == 2 && strcmp(argv[1], "--help") == 0)
-    opt_help(NULL, NULL, NULL);
-  mode = priv_detect_mode(&uid, &gid);
-  check_kernel_features();
-  signal(SIGCHLD, SIG_DFL);
-  caller_caps = current_permitted_caps();
-  /* File capabilities instead of the setuid bit: a setup foil does not support. */
-  if (mode == MODE_USERNS && caller_caps != 0)
-    die("Unexpected capabilities but not setuid, old file caps config?");
-  if (mode != MODE_SETUID)
+  /* Nothing before this: in setuid mode it returns with every privilege
+     dropped, in the monitor and in the setup process. */
+  priv_start(argc, argv, &st);
+  if (st.request == PRIV_VERSION)
+    print_version();
+  if (st.request == PRIV_HELP)
+    print_usage(stdout);
+  if (st.request != PRIV_RUN)
+    return 0;
+  if (st.mode != MODE_SETUID)
     {
       /* Nothing is privileged here, and --userns, --pidns and
          --userns-block-fd must act before the clone. */
-      config_init(&early, mode, uid, gid);
+      config_init(&early, st.mode, st.caller_uid, st.caller_gid);
       parse_args(&early, argc - 1, argv + 1);
       validate_config(&early);
       parsed = &early;
+      priv_prepare_spawn(&st, early.forward_signals);
+      st.child = spawn_setup_process(&st, &early);
     }
-  if (pipe2(report, O_CLOEXEC) < 0)
-    die_errno("pipe2");
-  /* The monitor adopts the pid-namespace init when its parent hands it over. */
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-  /* Setuid mode learns --forward-signals only from the setup process. */
-  hold_forwarded_signals(parsed == NULL || parsed->forward_signals);
-  pid = spawn_setup_process(mode, uid, gid, parsed);
-  if (pid < 0)
+  keep_caller_sigmask(&st.caller_sigmask);
+  if (st.child < 0)
     die_errno("fork");
-  if (pid > 0)
+  if (st.child > 0)
     {
-      close(report[1]);
-      return monitor(pid, report[0], caller_pid);
+      close(st.report[1]);
+      return monitor(st.child, st.report[0], st.caller_pid);
     }
-  close(report[0]);
-  run_sandbox(parsed, mode, uid, gid, argc, argv, report[1], caller_caps, monitor_pid);
+  close(st.report[0]);
+  run_sandbox(parsed, &st, argc, argv);
 }

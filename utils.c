@@ -417,3 +417,10 @@ void path_split_leaf(const char *rel, char **parent, char **leaf)
   *parent = copy;
   *leaf = xstrdup(slash + 1);
 }
+
+void die_mount_api(const char *what, const char *arg)
+{
+  if (errno == ENOSYS)
+    die("%s: this kernel lacks the mount API foil needs (Linux 5.12 or later)", what);
+  die_errno("%s %s", what, arg);
+}

@@ -25,6 +25,8 @@ void set_error_json_fd(int fd);
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+/* die_errno("WHAT ARG"), or a line saying the kernel lacks the mount API. */
+__attribute__((noreturn)) void die_mount_api(const char *what, const char *arg);
 
 /* in as the inside of a JSON string, into out (size >= 4): quotes,
    backslashes, control characters and DEL escaped, well-formed UTF-8 kept,
@@ -57,6 +59,9 @@ char *path_relative_to_root(const char *path);
 /* Split a relative path into parent ("" when none) and last component, both
    newly allocated; trailing slashes are ignored. */
 void path_split_leaf(const char *rel, char **parent, char **leaf);
+
+/* A parameter a function may leave unused (one of a shared signature). */
+#define UNUSED __attribute__((unused))
 
 /* Retry a syscall expression while it fails with EINTR. */
 #define RETRY_EINTR(expr) ({ long r_; do { r_ = (long)(expr); } while (r_ == -1 && errno == EINTR); r_; })

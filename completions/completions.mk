@@ -14,7 +14,7 @@ install-completions:
 uninstall-completions:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/foil $(DESTDIR)$(ZSHCOMPDIR)/_foil
 
-check-completions:
+check-completions: foil
 	bash tests/completions.sh
 
 .PHONY: install-completions uninstall-completions check-completions

@@ -2,10 +2,13 @@
 # Checks the shell completions: the bash one by calling its function with
 # COMP_WORDS/COMP_CWORD set and looking at COMPREPLY (on its own, with
 # stand-ins for bash-completion's helpers, and with the real bash-completion
-# when it is installed); the zsh one by parsing and loading it.
+# when it is installed); the zsh one by parsing and loading it. Then that
+# foil --help (made from foil's option table), man/foil.1 and both
+# completions name the same options.
 # Exit status 1 if any check fails.
 #   BASH_COMPLETION=path  the bash_completion script to try (default: Debian's)
 #   ZSH=path              the zsh to use (default: zsh in PATH)
+#   FOIL_BIN=path         the foil whose --help is compared (default: ./foil)
 
 set -u
 shopt -s extglob
@@ -203,22 +206,51 @@ else
     echo "SKIP bash-completion checks: $bc not found"
 fi
 
-# --- the option table agrees with foil's parser --------------------------
-# Every option foil parses must be known with the same number of arguments.
-if [[ -r $top/sandbox.c ]]; then
-    table=$_foil_bwrap_options$_foil_extra_options
-    parsed=0
-    while read -r opt n; do
-        parsed=$((parsed + 1))
-        checks=$((checks + 1))
-        _foil_kinds=()
-        if ! _foil_lookup "$opt" "$table"; then
-            fail "$opt (in sandbox.c) is not in the completion"
-        elif ((${#_foil_kinds[@]} != n)); then
-            fail "$opt takes $n argument(s) in sandbox.c, ${#_foil_kinds[@]} in the completion"
-        fi
-    done < <(sed -n 's/^ *{ *"\(--[a-z0-9-]*\)", *\([0-9]\),.*/\1 \2/p' "$top/sandbox.c")
-    ((parsed > 50)) || fail "found only $parsed options in sandbox.c's table; has its format changed?"
+# --- foil --help, the man page and both completions name the same options --
+# --help is generated from foil's option table, so this checks the table
+# itself; the operand counts --help shows must be the bash completion's.
+# FOIL_BIN names the foil to ask (default: the one built here).
+foil_bin=${FOIL_BIN:-$top/foil}
+man_file=$top/man/foil.1
+
+# "NAME COUNT" per option: the operands are the capitalised words after it.
+help_options()
+{
+    "$foil_bin" --help |
+        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][A-Z0-9]*$/; i++) n++; print $1, n }'
+}
+# The options of each .TP heading in the man page's OPTIONS section.
+man_options()
+{
+    awk '/^\.SH/ { in_options = ($2 == "OPTIONS") } in_options && prev == ".TP" { print } { prev = $0 }' \
+        "$man_file" | sed 's/\\-/-/g' | grep -oE -- '--[a-z0-9-]+'
+}
+bash_options() { printf '%s\n' "$_foil_bwrap_options$_foil_extra_options" | awk 'NF { print $1, NF - 1 }'; }
+zsh_options() { sed -nE "s/^ *'(\([^)]*\))?\*?(--[a-z0-9-]+)\[.*/\2/p" "$zsh_file"; }
+
+# same_set NAME-A NAME-B LIST-A LIST-B: one failure per line only one has.
+same_set()
+{
+    local line
+    checks=$((checks + 1))
+    while read -r line; do
+        [[ $line ]] && fail "$line: in $1, not in $2"
+    done < <(comm -23 <(sort -u <<<"$3") <(sort -u <<<"$4"))
+    while read -r line; do
+        [[ $line ]] && fail "$line: in $2, not in $1"
+    done < <(comm -13 <(sort -u <<<"$3") <(sort -u <<<"$4"))
+}
+
+if [[ -x $foil_bin ]]; then
+    help_list=$(help_options)
+    n_help=$(wc -l <<<"$help_list")
+    checks=$((checks + 1))
+    ((n_help > 50)) || fail "foil --help lists only $n_help options; has its layout changed?"
+    same_set "foil --help" "completions/bash/foil" "$help_list" "$(bash_options)"
+    same_set "foil --help" "man/foil.1" "$(cut -d' ' -f1 <<<"$help_list")" "$(man_options)"
+    same_set "foil --help" "completions/zsh/_foil" "$(cut -d' ' -f1 <<<"$help_list")" "$(zsh_options)"
+else
+    fail "$foil_bin is not built: cannot compare --help with the man page and completions"
 fi
 
 # --- zsh --------------------------------------------------------------------

@@ -1,9 +1,11 @@
 /* Unit tests of foil's command-line parser and path helpers (no namespaces,
-   no privileges: these run anywhere). */
-#include "../foil.h"  /* sandbox.c is built with -Dmain=foil_main for these tests */
-#include "../bind-mount.h"
-#include "../utils.h"
-#include "text-check.h"
+   no privileges: these run anywhere). cmdline.c and the files below it are
+   linked as they are; sandbox.c and its main() are not. */
+#include "cmdline.h"
+#include "bind-mount.h"
+#include "lockdown.h"
+#include "utils.h"
+#include "../text-check.h"
 
 #include <check.h>
 #include <errno.h>
@@ -315,6 +317,31 @@ START_TEST(bad_command_lines_fail_with_one_line)
   ck_assert_msg(strncmp(msg, "foil: ", 6) == 0 && strstr(msg, b->want) != NULL,
                 "want \"%s\", got \"%s\"", b->want, msg);
   ck_assert_msg(strchr(msg, '\n') == msg + strlen(msg) - 1, "not one line: \"%s\"", msg);
+}
+END_TEST
+
+/* --help is generated from the option table: bwrap's layout, foil's own
+   options marked, a long text continued under its column. */
+START_TEST(help_comes_from_the_option_table)
+{
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&text, &size);
+
+  ck_assert_ptr_nonnull(out);
+  set_prog_name("/usr/bin/foil");
+  print_usage(out);
+  fclose(out);
+  set_prog_name("foil");
+  ck_assert_msg(strncmp(text, "usage: /usr/bin/foil [OPTIONS...] [--] COMMAND [ARGS...]\n\n", 58) == 0,
+                "%s", text);
+  ck_assert_ptr_nonnull(strstr(text, "\n    --bind SRC DEST              Bind mount the host path SRC on DEST\n"));
+  ck_assert_ptr_nonnull(strstr(text, "\n    --args FD                    Parse NUL-separated args from FD\n"));
+  ck_assert_ptr_nonnull(strstr(text, "\n    --overlay RWSRC WORKDIR DEST Mount overlayfs on DEST, with RWSRC as "
+                                     "the host path for\n                                 writes and"));
+  ck_assert_ptr_nonnull(strstr(text, "\n    --keep-fd FD                 (foil) With --close-fds"));
+  ck_assert_ptr_null(strstr(text, "(foil) Bind"));
+  free(text);
 }
 END_TEST
 
@@ -689,6 +716,7 @@ static Suite *unit_suite(void)
   tcase_add_loop_test(parser, args_fd_with_fewer_words_than_it_replaces, 0, 2);
   tcase_add_test(parser, nested_args_refused);
   tcase_add_test(parser, seccomp_program_is_read_and_counted);
+  tcase_add_test(parser, help_comes_from_the_option_table);
   tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);
   tcase_add_loop_test(parser, seccomp_size_message_names_option_and_fd, 0, 4);
   tcase_add_exit_test(parser, seccomp_too_many_instructions, 1);

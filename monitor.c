@@ -1,0 +1,168 @@
+/* monitor.c: the monitor (the process the caller started, holding nothing
+ * once the privileged start is over) and what the other processes share
+ * with it: the report pipe, exit statuses, --die-with-parent, and the
+ * signal handling of --forward-signals and SIGPIPE.
+ */
+#include "report.h"
+#include "foil.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void send_report(int fd, enum report_type type, int value)
+{
+  struct report r = { type, value };
+
+  if (write_all(fd, &r, sizeof r) < 0)
+    die_errno("Can't report to the monitor");
+}
+
+int exit_status_of(int status)
+{
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 1;
+}
+
+void die_with_parent_now(pid_t expected_parent)
+{
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_PDEATHSIG)");
+  /* The parent may have died before the prctl. */
+  if (expected_parent > 0 && getppid() != expected_parent)
+    _exit(1);
+}
+
+/* Where the signal handler forwards to: written by the monitor, the reaper
+   and the nested pid waiter, each in its own process. */
+static volatile sig_atomic_t forward_to_pid;
+static bool forward_terminal_signals;
+
+/* Signals sent to foil with kill() are passed on; signals from the terminal
+   only when the payload is in another session (--new-session), since
+   otherwise the terminal has already sent it the same signal. */
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+  int saved = errno;
+
+  (void)context;
+  if (forward_to_pid > 0 && (info->si_code == SI_USER || info->si_code == SI_QUEUE ||
+                             forward_terminal_signals))
+    kill(forward_to_pid, sig);
+  errno = saved;
+}
+
+static const int forwarded_signals[] = { FORWARDED_SIGNALS };
+
+void forward_signals_to(pid_t pid, bool from_terminal_too)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = forward_signal;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  forward_to_pid = pid;
+  forward_terminal_signals = from_terminal_too;
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    if (sigaction(forwarded_signals[i], &sa, NULL) < 0)
+      die_errno("sigaction");
+}
+
+/* With --forward-signals a signal sent to foil once the command runs must
+   reach it. Until each process on the way knows where to forward (the
+   monitor: the main pid, from the reports; pid 1: after its fork), the
+   signals are held blocked, and so stay pending instead of killing foil or
+   being dropped (pid 1 ignores what it has no handler for). Each process
+   gives the caller's mask back once ready; the command gets it at exec. */
+static sigset_t caller_sigmask;
+
+void keep_caller_sigmask(const sigset_t *mask)
+{
+  caller_sigmask = *mask;
+}
+
+void release_held_signals(void)
+{
+  if (sigprocmask(SIG_SETMASK, &caller_sigmask, NULL) < 0)
+    die_errno("sigprocmask");
+}
+
+/* A reader of --info-fd or --json-status-fd that went away is an error with
+   a message, not a silent death by SIGPIPE (in the setup process and the
+   monitor); the command gets the disposition the caller gave foil. */
+static struct sigaction caller_sigpipe;
+
+void ignore_sigpipe(void)
+{
+  struct sigaction ignore;
+
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  if (sigaction(SIGPIPE, &ignore, &caller_sigpipe) < 0)
+    die_errno("sigaction");
+}
+
+void restore_sigpipe(void)
+{
+  if (sigaction(SIGPIPE, &caller_sigpipe, NULL) < 0)
+    die_errno("sigaction");
+}
+
+/* The monitor: unprivileged, reads the sandbox's reports until the payload is
+   exec'd (or setup failed), then waits for the main process. */
+int monitor(pid_t child, int report_fd, pid_t caller_pid)
+{
+  pid_t main_pid = child;
+  struct report r = { 0, 0 };
+  int status, json_fd = -1;
+  bool exec_ok = false;
+
+  ignore_sigpipe();
+  while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+    {
+      if (r.type == REPORT_MAIN_PID)
+        main_pid = forward_to_pid = r.value;
+      else if (r.type == REPORT_FORWARD_SIGNALS && r.value == FORWARD_NONE)
+        release_held_signals();
+      else if (r.type == REPORT_FORWARD_SIGNALS)
+        {
+          forward_signals_to(main_pid, r.value == FORWARD_WITH_TERMINAL);
+        }
+      else if (r.type == REPORT_DIE_WITH_PARENT)
+        die_with_parent_now(caller_pid);
+      else if (r.type == REPORT_JSON_STATUS_FD)
+        json_fd = r.value;
+      else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
+        exec_ok = r.type == REPORT_EXEC;
+      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
+        close(r.value);
+    }
+  close(report_fd);
+  /* The command runs (or setup is over): main_pid is final. */
+  release_held_signals();
+  for (;;)
+    {
+      pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
+      if (w < 0)
+        die_errno("waitpid");
+      if (w == main_pid)
+        break;
+    }
+  if (json_fd >= 0 && exec_ok)
+    {
+      char line[64];
+      int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
+      if (write_all(json_fd, line, (size_t)n) < 0)
+        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
+    }
+  return exit_status_of(status);
+}

@@ -1,0 +1,29 @@
+/* namespaces.h: the setup process's namespaces (see namespaces.c). */
+#ifndef FOIL_NAMESPACES_H
+#define FOIL_NAMESPACES_H
+
+#include <sys/types.h>
+#include "foil.h"
+
+/* Unshare the mount namespace and those the options ask for (root mode
+   with --unshare-user: the user namespace first); bring up lo, set the
+   hostname. May set cfg->unshare_user (root mode, --unshare-user-try). */
+void unshare_namespaces(struct config *cfg);
+
+/* Files of our own /proc that must be opened before pivot_root. */
+struct userns_files {
+  int proc_fd;    /* the host's /proc, kept across pivot_root */
+  int limit_fd;   /* /proc/sys/user/max_user_namespaces of our user namespace */
+};
+void open_userns_files(const struct config *cfg, struct userns_files *f);
+
+/* Write "child-pid" and the namespace ids to --info-fd/--json-status-fd. */
+void report_namespaces(const struct config *cfg, pid_t child_pid, int proc_fd);
+/* --unshare-pid/--pidns: returns in the future pid 1 of the sandbox (the
+   others report to the monitor and leave, or wait). */
+void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd);
+/* After pivot_root: the payload's ids, in a nested user namespace when
+   needed, and the limit on further user namespaces. */
+void enter_final_user_namespace(const struct config *cfg, struct userns_files *f);
+
+#endif
