@@ -64,11 +64,13 @@ endif
 foil: $(FOIL_SRCS) $(FOIL_HDRS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $(FOIL_SRCS) $(FOIL_LDFLAGS) $(LDFLAGS)
 
+# --- tests ------------------------------------------------------------------
+# Before seccomp-compile's build file: its tests link the helpers in
+# tests/lib, which tests/tests.mk lists.
+include tests/tests.mk
+
 # --- seccomp-compile (links libseccomp and json-c) -------------------------
 include seccomp-compile/build.mk
-
-# --- tests ------------------------------------------------------------------
-include tests/tests.mk
 
 # --- shell completions ------------------------------------------------------
 include completions/completions.mk

@@ -30,18 +30,10 @@ typedef int (*build_fn)(struct args *a, int *fds, const void *arg);
 static void run_binary(struct result *r, const char *binary, build_fn build, const void *arg)
 {
   int fds[8];
-  struct args a = { 0 }, full = { 0 };
-  struct spawn o = { 0 };
+  struct args a = { 0 };
   int n = build(&a, fds, arg);
-  o.exec_path = binary;
-  args_probe(&full);
-  for (size_t i = 0; i < a.n; i++)
-    args_add(&full, a.v[i]);
-  for (int i = 0; i < n; i++)
-    o.keep_fds[o.nkeep++] = fds[i];
-  run(r, &o, &full);
+  run_binary_with_fds(r, binary, &a, fds, n);
   args_free(&a);
-  args_free(&full);
   close_fds(fds, n);
 }
 

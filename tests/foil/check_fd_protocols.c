@@ -212,13 +212,12 @@ END_TEST
 
 /* ---------------- --block-fd, --userns-block-fd ---------------- */
 
-/* Starts the probe behind a blocking fd and checks that it runs only once
- * the caller writes a byte (or closes the pipe). FLAGS come first. */
 /* What a caller of --userns-block-fd does before the release (as
- * newuidmap would): map its own ids in the new user namespace. bwrap
- * leaves this to the caller; a helper that wrote the maps itself makes
- * these writes fail, which is fine. */
-static void write_own_maps(long long pid, bool map_root)
+ * newuidmap would): map its own ids in the new user namespace, as
+ * INSIDE_UID and INSIDE_GID there. bwrap leaves this to the caller; a
+ * helper that wrote the maps itself makes these writes fail, which is
+ * fine. */
+static void write_own_maps(long long pid, int inside_uid, int inside_gid)
 {
   static const char *const files[] = { "setgroups", "uid_map", "gid_map" };
   for (int i = 0; i < 3; i++)
@@ -227,12 +226,10 @@ static void write_own_maps(long long pid, bool map_root)
       pathf(path, sizeof path, "/proc/%lld/%s", pid, files[i]);
       if (i == 0)
         pathf(text, sizeof text, "deny");
+      else if (i == 1)
+        pathf(text, sizeof text, "%d %d 1", inside_uid, (int)getuid());
       else
-        pathf(text, sizeof text, "%d %d 1",
-              map_root ? 0
-              : i == 1 ? (int)getuid()
-                       : (int)getgid(),
-              i == 1 ? (int)getuid() : (int)getgid());
+        pathf(text, sizeof text, "%d %d 1", inside_gid, (int)getgid());
       int fd = open(path, O_WRONLY | O_CLOEXEC);
       if (fd >= 0)
         {
@@ -242,8 +239,23 @@ static void write_own_maps(long long pid, bool map_root)
     }
 }
 
-/* MAPS (--userns-block-fd only): 1 maps uid/gid 0 to the caller (what
- * newuidmap setups do), 2 maps the caller's ids to themselves. */
+/* The kernel's overflow uid or gid (WHICH is "uid" or "gid"), 65534 unless
+ * changed: what an id without a mapping reads as in a user namespace. */
+static int overflow_id(const char *which)
+{
+  char path[64];
+  pathf(path, sizeof path, "/proc/sys/kernel/overflow%s", which);
+  char *v = read_file(path);
+  int id = v ? atoi(v) : 65534;
+  free(v);
+  return id;
+}
+
+/* Starts the probe behind a blocking fd and checks that it runs only once
+ * the caller writes a byte (or closes the pipe). FLAGS come first.
+ * MAPS (--userns-block-fd only): 1 maps uid/gid 0 to the caller (what
+ * newuidmap setups do), 2 maps the caller's ids to themselves, 3 maps them
+ * to the overflow ids (mapped ids that read like unmapped ones). */
 static void block_case(const char *opt, const char *const *flags, bool by_eof, int maps)
 {
   int blk[2], inf[2];
@@ -267,8 +279,16 @@ static void block_case(const char *opt, const char *const *flags, bool by_eof, i
   ck_assert_msg(json_parse(info, &o) && json_get(&o, "child-pid"), "no child-pid before the release:\n%s",
                 info);
   free(info);
+  int inside_uid = (int)getuid(), inside_gid = (int)getgid();
+  if (maps == 1)
+    inside_uid = inside_gid = 0;
+  else if (maps == 3)
+    {
+      inside_uid = overflow_id("uid");
+      inside_gid = overflow_id("gid");
+    }
   if (maps)
-    write_own_maps(*json_get(&o, "child-pid"), maps == 1);
+    write_own_maps(*json_get(&o, "child-pid"), inside_uid, inside_gid);
   ck_assert_msg(!readable_within(l.out, GRACE_MS), "the payload ran before %s was released", opt);
   if (by_eof)
     close(blk[1]);
@@ -276,10 +296,12 @@ static void block_case(const char *opt, const char *const *flags, bool by_eof, i
     ck_assert(write(blk[1], "x", 1) == 1);
   char line[256];
   expect_line(l.out, line, sizeof line, "the payload after the release");
-  char want[64];
+  char want[64], mapped[64];
   pathf(want, sizeof want, "uid: %d", (int)getuid());
-  /* With root mapped, bwrap leaves the payload uid 0 there. */
-  ck_assert_msg(!strcmp(line, want) || (maps == 1 && !strcmp(line, "uid: 0")),
+  pathf(mapped, sizeof mapped, "uid: %d", inside_uid);
+  /* With the caller mapped to another id (0, the overflow id), bwrap
+     leaves the payload that id there. */
+  ck_assert_msg(!strcmp(line, want) || (maps && !strcmp(line, mapped)),
                 "first line from the payload \"%s\", expected \"%s\"", line, want);
   char *err;
   int code = live_finish(&l, &err);
@@ -337,6 +359,49 @@ START_TEST(userns_block_fd_identity_map)
 {
   static const char *const user[] = { "--unshare-user", NULL };
   block_case("--userns-block-fd", user, false, 2);
+  assert_no_children();
+}
+END_TEST
+
+/* A caller that maps its ids to the overflow ids (65534): mapped, though
+ * they read like ids without a mapping. bwrap runs the payload (as 65534
+ * there). A caller whose own uid is 65534 (nobody) with identity maps is
+ * the same case. */
+START_TEST(userns_block_fd_overflow_id_map)
+{
+  static const char *const user[] = { "--unshare-user", NULL };
+  block_case("--userns-block-fd", user, false, 3);
+  assert_no_children();
+}
+END_TEST
+
+/* Released with no maps written, the sandbox's ids have no mapping and
+ * nothing can work: one error, and the payload never runs (bwrap fails as
+ * it makes the new root). The other side of the overflow-id case above. */
+START_TEST(userns_block_fd_no_maps)
+{
+  int blk[2], inf[2];
+  ck_assert(pipe(blk) == 0 && pipe(inf) == 0);
+  struct args a = { 0 };
+  args_add(&a, "--unshare-user");
+  add_fd_arg(&a, "--userns-block-fd", blk[0]);
+  add_fd_arg(&a, "--info-fd", inf[1]);
+  args_addv(&a, "/probe", "status", END);
+  int keep[2] = { blk[0], inf[1] };
+  struct live l;
+  live_start(&l, &a, keep, 2);
+  close(blk[0]);
+  close(inf[1]);
+  args_free(&a);
+  free(read_json_object(inf[0], "--info-fd"));
+  close(inf[0]);
+  ck_assert(write(blk[1], "x", 1) == 1);
+  struct result r = { 0 };
+  r.out = slurp_fd_within(l.out, LONG_MS, "the sandbox's stdout");
+  r.code = live_finish(&l, &r.err);
+  assert_one_error(&r, NULL);
+  result_free(&r);
+  close(blk[1]);
   assert_no_children();
 }
 END_TEST
@@ -686,6 +751,8 @@ void register_fd_protocol_tests(TCase *tc)
     T(block_fd, ALL),
     T(userns_block_fd, U | R),
     T(userns_block_fd_identity_map, U | R),
+    T(userns_block_fd_overflow_id_map, U | R),
+    T(userns_block_fd_no_maps, U | R),
     T(sync_fd, ALL),
     T(lock_file, ALL),
     T(keep_fd, ALL),

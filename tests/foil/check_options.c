@@ -101,23 +101,14 @@ START_TEST(missing_arguments)
     "--setenv",      "--bind",     "--bind-try",     "--ro-bind",
     "--ro-bind-try", "--dev-bind", "--dev-bind-try", "--symlink",
   };
-  struct result r;
   struct snapshot s;
   snap_take(&s);
   for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
-    {
-      RUN_BARE(&r, one[i]);
-      assert_one_error(&r, one[i]);
-      result_free(&r);
-    }
+    RUN_BARE_EXPECT_ERROR(one[i], one[i]);
   for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
     {
-      RUN_BARE(&r, two[i]);
-      assert_one_error(&r, two[i]);
-      result_free(&r);
-      RUN_BARE(&r, two[i], "/x");
-      assert_one_error(&r, two[i]);
-      result_free(&r);
+      RUN_BARE_EXPECT_ERROR(two[i], two[i]);
+      RUN_BARE_EXPECT_ERROR(two[i], two[i], "/x");
     }
   snap_assert_unchanged(&s);
   assert_no_children();

@@ -102,13 +102,19 @@ static void with_probe(struct args *a, const int *fds, int n, struct args *full,
     o->keep_fds[o->nkeep++] = fds[i];
 }
 
-void run_with_fds(struct result *r, struct args *a, const int *fds, int n)
+void run_binary_with_fds(struct result *r, const char *binary, struct args *a, const int *fds, int n)
 {
   struct spawn o;
   struct args full = { 0 };
   with_probe(a, fds, n, &full, &o);
+  o.exec_path = binary;
   run(r, &o, &full);
   args_free(&full);
+}
+
+void run_with_fds(struct result *r, struct args *a, const int *fds, int n)
+{
+  run_binary_with_fds(r, NULL, a, fds, n);
 }
 
 void live_start(struct live *l, struct args *a, const int *fds, int n)

@@ -62,6 +62,8 @@ void run(struct result *r, const struct spawn *o, struct args *a);
 pid_t start(const struct spawn *o, struct args *a, int *in_fd, int *out_fd, int *err_fd);
 /* Runs ARGS (the probe is bound first) with fds FDS left open. */
 void run_with_fds(struct result *r, struct args *a, const int *fds, int n);
+/* The same with BINARY (the reference bwrap, say) instead of suite.foil. */
+void run_binary_with_fds(struct result *r, const char *binary, struct args *a, const int *fds, int n);
 
 /* Runs "foil ARGS" with the probe bound at /probe into result r. */
 #define RUN(r, ...)                     \
@@ -84,6 +86,17 @@ void run_with_fds(struct result *r, struct args *a, const int *fds, int n);
       run((r), NULL, &a_);              \
       args_free(&a_);                   \
     }                                   \
+  while (0)
+
+/* RUN_BARE, then assert_one_error(WHAT) (WHAT may be NULL). */
+#define RUN_BARE_EXPECT_ERROR(what, ...) \
+  do                                     \
+    {                                    \
+      struct result r_;                  \
+      RUN_BARE(&r_, __VA_ARGS__);        \
+      assert_one_error(&r_, (what));     \
+      result_free(&r_);                  \
+    }                                    \
   while (0)
 
 /* RUN, then assert_one_error(WHAT) (WHAT may be NULL). */

@@ -131,7 +131,10 @@ pid_t spawn_start(const struct spawn *o, char *const argv[], int *in_fd, int *ou
         o->in_child(o->in_child_arg);
       if (!o->exec_path)
         _exit(0);
-      execv(o->exec_path, argv);
+      if (o->search_path)
+        execvp(o->exec_path, argv);
+      else
+        execv(o->exec_path, argv);
       dprintf(2, "exec %s: %s\n", o->exec_path, strerror(errno));
       _exit(127);
     }
@@ -165,7 +168,7 @@ int wait_code(pid_t pid)
 }
 
 /* Collects stdout and stderr together with poll, so neither pipe fills up. */
-static void collect(int out, int err, char **o, char **e)
+static void collect(int out, int err, struct result *r)
 {
   size_t len[2] = { 0, 0 }, cap[2] = { 4096, 4096 };
   char *buf[2] = { xrealloc(NULL, 4096), xrealloc(NULL, 4096) };
@@ -200,8 +203,10 @@ static void collect(int out, int err, char **o, char **e)
     }
   buf[0][len[0]] = 0;
   buf[1][len[1]] = 0;
-  *o = buf[0];
-  *e = buf[1];
+  r->out = buf[0];
+  r->err = buf[1];
+  r->out_len = len[0];
+  r->err_len = len[1];
 }
 
 void spawn_run(struct result *r, const struct spawn *o, char *const argv[])
@@ -218,7 +223,7 @@ void spawn_run(struct result *r, const struct spawn *o, char *const argv[])
         }
       close(in);
     }
-  collect(out, err, &r->out, &r->err);
+  collect(out, err, r);
   r->code = wait_code(pid);
 }
 
@@ -227,6 +232,7 @@ void result_free(struct result *r)
   free(r->out);
   free(r->err);
   r->out = r->err = NULL;
+  r->out_len = r->err_len = 0;
 }
 
 /* ---- reading fds ---- */

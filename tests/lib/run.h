@@ -33,6 +33,7 @@ void args_free(struct args *a);
 /* What the child gets. Without exec_path, it runs in_child and exits 0. */
 struct spawn {
   const char *exec_path;  /* the program; argv[0] is given separately */
+  bool search_path;       /* exec_path without a '/' is looked up in PATH */
   const char *stdin_data; /* NULL: /dev/null */
   int keep_fds[8];        /* left open (same numbers) in the child */
   int nkeep;
@@ -42,8 +43,9 @@ struct spawn {
 };
 
 struct result {
-  int code; /* exit code, or 128+signal */
-  char *out, *err;
+  int code;                /* exit code, or 128+signal */
+  char *out, *err;         /* NUL-terminated */
+  size_t out_len, err_len; /* their lengths: binary output may hold NULs */
 };
 
 /* Starts ARGV (argv[0] included) as O says; returns its pid and, for each

@@ -5,20 +5,26 @@
 # check_seccomp runs the real seccomp-compile binary and, for the end-to-end
 # test, the sandbox named by $FOIL (default: the foil built here); it runs
 # from this directory, where seccomp-probe and the policy files are.
-# CHECK_CFLAGS and CHECK_LIBS come from tests/tests.mk.
+# CHECK_CFLAGS and CHECK_LIBS come from tests/tests.mk, and so do
+# TEST_LIB_SRCS and TEST_LIB_HDRS, the helpers in tests/lib that run a
+# program and capture its output (the top Makefile includes tests/tests.mk
+# first, so that they are set when the rule below is read).
 
 SC_TEST_DIR := tests/seccomp-compile
 
-$(SC_TEST_DIR)/check_seccomp: $(SC_TEST_DIR)/check_seccomp.c $(SC_TEST_DIR)/tests.mk
+$(SC_TEST_DIR)/check_seccomp: $(SC_TEST_DIR)/check_seccomp.c $(TEST_LIB_SRCS) \
+  $(TEST_LIB_HDRS) $(SC_TEST_DIR)/tests.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
-	  $< $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
+	  $< $(TEST_LIB_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 $(SC_TEST_DIR)/seccomp-probe: $(SC_TEST_DIR)/seccomp-probe.c $(SC_TEST_DIR)/tests.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
+# FOIL_TEST_UNPRIVILEGED_ONLY=1 (see tests/tests.mk) skips the end-to-end
+# test as root: the sandbox would run as root and mount file systems.
 check-seccomp: $(SC_BIN) $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
-	cd $(SC_TEST_DIR) && ./check_seccomp
+	cd $(SC_TEST_DIR) && FOIL_TEST_UNPRIVILEGED_ONLY='$(FOIL_TEST_UNPRIVILEGED_ONLY)' ./check_seccomp
 
 seccomp-tests-clean:
 	rm -f $(SC_TEST_DIR)/check_seccomp $(SC_TEST_DIR)/seccomp-probe
