@@ -181,6 +181,16 @@ static void die_clone_failed(void)
   die_errno("Creating a new user namespace failed");
 }
 
+/* Whether the ids this process holds are mapped in its user namespace.
+   Unmapped ids read as the overflow id (65534), which can also be a mapped
+   id (nobody's own): ask the kernel instead, which refuses with EINVAL to
+   set an unmapped id, even the one already held. Sets nothing new. */
+static bool own_ids_mapped(void)
+{
+  return setresuid((uid_t)-1, geteuid(), (uid_t)-1) == 0 &&
+         setresgid((gid_t)-1, getegid(), (gid_t)-1) == 0;
+}
+
 /* In the child: become id 0 of the new namespace (the caller outside), or
    the caller's own ids with identity maps; the capabilities of the namespace
    stay either way (with identity maps the ns has no id 0 whose loss would
@@ -199,8 +209,7 @@ static void become_namespace_root(int go_fd, bool own_maps, bool identity, uid_t
     die_errno("prctl(PR_SET_DUMPABLE)");
   if (setresgid(g, g, g) == 0 && setresuid(u, u, u) == 0)
     return;
-  /* Unmapped ids show as the overflow id 65534: nothing could work then. */
-  if (own_maps || errno != EINVAL || geteuid() == 65534)
+  if (own_maps || errno != EINVAL || !own_ids_mapped())
     die_errno("Can't become root of the sandbox's user namespace (are its maps written?)");
 }
 
