@@ -20,9 +20,7 @@ CHECK_CFLAGS = $(if $(shell $(PKG_CONFIG) --exists check 2>/dev/null && echo y),
   the tests need the Check library, found through pkg-config: apt-get install check pkg-config))$(shell \
   $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
-# The integration tests' callbacks (nftw, threads) do not mark their unused
-# parameters yet, so they keep the warning off that foil's code no longer needs.
-TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-unused-parameter -O1 -g
+TEST_CFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g
 
 # Helpers any test program may use (running and capturing, text, files).
 TEST_LIB_SRCS := tests/lib/run.c tests/lib/text.c tests/lib/files.c

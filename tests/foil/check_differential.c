@@ -51,7 +51,7 @@ static void assert_same_run(build_fn build, const void *arg, const char *what)
   result_free(&b);
 }
 
-static int build_default_modes(struct args *a, int *fds, const void *arg)
+static int build_default_modes(struct args *a, int *fds, UNUSED const void *arg)
 {
   open_data_fds(fds, 2);
   default_modes_args(a, fds);
@@ -79,7 +79,7 @@ START_TEST(diff_modes)
 }
 END_TEST
 
-static int build_data_ops(struct args *a, int *fds, const void *arg)
+static int build_data_ops(struct args *a, int *fds, UNUSED const void *arg)
 {
   fds[0] = text_fd("file data\n");
   fds[1] = text_fd("bind data\n");
@@ -153,7 +153,7 @@ struct err_case {
   const char *exact; /* NULL: only "one line, exit 1" */
 };
 
-static int build_err_case(struct args *a, int *fds, const void *arg)
+static int build_err_case(struct args *a, UNUSED int *fds, const void *arg)
 {
   const struct err_case *c = arg;
   for (int i = 0; i < 8 && c->words[i]; i++)

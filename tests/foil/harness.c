@@ -30,7 +30,7 @@ void work_setup(void)
     ck_abort_msg("chdir %s", W);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int rm_entry(const char *path, UNUSED const struct stat *st, int flag, UNUSED struct FTW *ftw)
 {
   if (flag == FTW_DP || flag == FTW_D)
     chmod(path, 0700), rmdir(path);
@@ -288,7 +288,8 @@ static void list_push(const char *s)
   list_v[list_n++] = strdup(s);
 }
 
-static int list_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int list_entry(const char *path, UNUSED const struct stat *st, UNUSED int flag,
+                      UNUSED struct FTW *ftw)
 {
   list_push(path);
   return 0;

@@ -44,6 +44,10 @@ void work_teardown(void);
 
 /* How long a "must not happen yet" check waits. It can only let a broken
  * foil pass (if foil were that slow), never fail a correct one. */
+/* For callbacks whose signature is fixed by their caller (nftw, the
+   argument builders). */
+#define UNUSED __attribute__((unused))
+
 #define GRACE_MS 300
 /* Upper bound for things that must happen; never reached when all is well. */
 #define LONG_MS 10000
