@@ -68,37 +68,36 @@ char *tmp_path(const char *name)
 	return buf[i];
 }
 
-void compile_policy(const char *policy, const char *const *opts,
-		    struct result *r)
+/* Runs the compiler with `opts`, then -o out_path and `input` (NULL: no
+ * input argument), out_path removed first. */
+static void compile_to_output(const char *const *opts, const char *input,
+			      struct result *r)
 {
 	char *argv[16];
 	int n = 0;
 
-	write_file(tmp_path("policy"), policy);
 	argv[n++] = (char *)compiler();
 	for (; opts && *opts && n < 12; opts++)
 		argv[n++] = (char *)*opts;
 	argv[n++] = "-o";
 	argv[n++] = out_path;
-	argv[n++] = tmp_path("policy");
+	if (input)
+		argv[n++] = (char *)input;
 	argv[n] = NULL;
 	unlink(out_path);
 	run(argv, NULL, r);
 }
 
+void compile_policy(const char *policy, const char *const *opts,
+		    struct result *r)
+{
+	write_file(tmp_path("policy"), policy);
+	compile_to_output(opts, tmp_path("policy"), r);
+}
+
 void compile_args(const char *const *opts, struct result *r)
 {
-	char *argv[16];
-	int n = 0;
-
-	argv[n++] = (char *)compiler();
-	for (; opts && *opts && n < 12; opts++)
-		argv[n++] = (char *)*opts;
-	argv[n++] = "-o";
-	argv[n++] = out_path;
-	argv[n] = NULL;
-	unlink(out_path);
-	run(argv, NULL, r);
+	compile_to_output(opts, NULL, r);
 }
 
 /* The last program read; a static buffer, as no valid program is larger. */
@@ -121,14 +120,20 @@ struct prog load_output(void)
 	return p;
 }
 
+/* The program a compile wrote, once r says it succeeded. */
+static struct prog compiled(struct result *r)
+{
+	ck_assert_msg(r->code == 0, "compile failed (%d): %s", r->code, r->err);
+	result_free(r);
+	return load_output();
+}
+
 struct prog must_compile(const char *policy, const char *const *opts)
 {
 	struct result r = { 0 };
 
 	compile_policy(policy, opts, &r);
-	ck_assert_msg(r.code == 0, "compile failed (%d): %s", r.code, r.err);
-	result_free(&r);
-	return load_output();
+	return compiled(&r);
 }
 
 struct prog must_compile_args(const char *const *opts)
@@ -136,9 +141,7 @@ struct prog must_compile_args(const char *const *opts)
 	struct result r = { 0 };
 
 	compile_args(opts, &r);
-	ck_assert_msg(r.code == 0, "compile failed (%d): %s", r.code, r.err);
-	result_free(&r);
-	return load_output();
+	return compiled(&r);
 }
 
 /* ---- probing a loaded filter ---------------------------------------- */
