@@ -12,10 +12,15 @@
 
 SC_TEST_DIR := tests/seccomp-compile
 
-$(SC_TEST_DIR)/check_seccomp: $(SC_TEST_DIR)/check_seccomp.c $(TEST_LIB_SRCS) \
+# The test program is made of one file per topic (harness.h lists them).
+SC_TEST_SRCS := $(addprefix $(SC_TEST_DIR)/,main.c harness.c check_policy.c \
+  check_json.c check_output.c check_cli.c check_presets.c check_end_to_end.c)
+SC_TEST_HDRS := $(SC_TEST_DIR)/harness.h
+
+$(SC_TEST_DIR)/check_seccomp: $(SC_TEST_SRCS) $(SC_TEST_HDRS) $(TEST_LIB_SRCS) \
   $(TEST_LIB_HDRS) $(SC_TEST_DIR)/tests.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) -o $@ \
-	  $< $(TEST_LIB_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
+	  $(SC_TEST_SRCS) $(TEST_LIB_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) $(CHECK_LIBS)
 
 $(SC_TEST_DIR)/seccomp-probe: $(SC_TEST_DIR)/seccomp-probe.c $(SC_TEST_DIR)/tests.mk
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< \
