@@ -843,6 +843,11 @@ static int run_one(int argc, char **argv)
     }
   else if (!strcmp(c, "signal-child"))
     cmd_signal_child();
+  else if (!strcmp(c, "landlock-abi"))
+    {
+      long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* LANDLOCK_CREATE_RULESET_VERSION */);
+      printf("landlock-abi: %ld\n", abi < 0 ? 0 : abi);
+    }
   else if (!strcmp(c, "abstract-connect"))
     {
       NEED(1);
