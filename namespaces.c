@@ -69,21 +69,13 @@ static void write_time_offset(int fd, const char *option, const char *clock, lon
     die_errno("%s %lld: Can't set the time namespace's offset", option, seconds);
 }
 
-/* Offsets can only be written while no process is in the new time
-   namespace. unshare() puts only our children in it, so the setup process
-   writes them now, before any fork: the first process to enter is then pid
-   1 (forked), or the payload (forked by pid 1 or a reaper, or this very
-   process at exec). */
-static void unshare_time_namespace(const struct config *cfg)
+/* Like our map files (enter_final_user_namespace()), the offsets file
+   belongs to root while we are not dumpable: open it in a short dumpable
+   window. */
+static void write_time_offsets(const struct config *cfg)
 {
   int fd;
 
-  if (unshare(CLONE_NEWTIME) < 0)
-    die_errno("--unshare-time: Can't create a time namespace");
-  if (!cfg->monotonic_offset_set && !cfg->boottime_offset_set)
-    return;
-  /* Like our map files (enter_final_user_namespace()), the file belongs to
-     root while we are not dumpable: open it in a short dumpable window. */
   if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
   fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
@@ -95,6 +87,27 @@ static void unshare_time_namespace(const struct config *cfg)
     write_time_offset(fd, "--monotonic-offset", "monotonic", cfg->monotonic_offset);
   if (cfg->boottime_offset_set)
     write_time_offset(fd, "--boottime-offset", "boottime", cfg->boottime_offset);
+  close(fd);
+}
+
+/* unshare() makes the time namespace only our children's, and its offsets
+   can be written only while no process is in it: write them, then enter it
+   ourselves, so that every process of the sandbox is in it whatever the
+   layout. (Left to exec, the payload would stay in the host's on kernels
+   whose exec does not switch time namespaces, Linux 6.1 among them.) */
+static void unshare_time_namespace(const struct config *cfg)
+{
+  int fd;
+
+  if (unshare(CLONE_NEWTIME) < 0)
+    die_errno("--unshare-time: Can't create a time namespace");
+  if (cfg->monotonic_offset_set || cfg->boottime_offset_set)
+    write_time_offsets(cfg);
+  fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die_errno("Can't open /proc/self/ns/time_for_children");
+  if (setns(fd, CLONE_NEWTIME) < 0)
+    die_errno("--unshare-time: Can't enter the new time namespace");
   close(fd);
 }
 
