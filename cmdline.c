@@ -258,7 +258,7 @@ struct option_def {
 
 enum { CAP_OPTION_DROP, CAP_OPTION_ADD };   /* arg of --cap-drop, --cap-add */
 enum { LABEL_EXEC, LABEL_FILE };            /* arg of --exec-label, --file-label */
-enum { TCP_CONNECT = 1, TCP_BIND };           /* arg of --allow-connect-tcp, --allow-bind-tcp */
+enum { TCP_CONNECT = 1, TCP_BIND };         /* arg of --allow-connect-tcp, --allow-bind-tcp */
 #define LANDLOCK_TRY 0x100u                 /* or'ed into the arg of a -try form */
 
 HANDLER(opt_help)
@@ -622,8 +622,8 @@ static const struct option_def options[] = {
   { "--boottime-offset", "SECONDS", OPT_FOIL, opt_time_offset, CLOCK_BOOTTIME,
     "Move CLOCK_BOOTTIME in the time namespace by SECONDS" },
   { "--scope-abstract-unix", NULL, OPT_FOIL, opt_scope, SCOPE_ABSTRACT_UNIX,
-    "Deny connecting to abstract unix sockets made outside\n"
-    "the sandbox (Landlock ABI 6, Linux 6.12)" },
+    "Deny abstract unix sockets made outside the sandbox\n"
+    "(Landlock ABI 6, Linux 6.12)" },
   { "--scope-abstract-unix-try", NULL, OPT_FOIL, opt_scope, SCOPE_ABSTRACT_UNIX | LANDLOCK_TRY,
     "Equal to --scope-abstract-unix if the kernel can" },
   { "--scope-signals", NULL, OPT_FOIL, opt_scope, SCOPE_SIGNALS,
