@@ -43,9 +43,9 @@ BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
 FOIL_SRCS := sandbox.c namespaces.c cmdline.c monitor.c lockdown.c sources.c bind-mount.c overlay.c \
-             utils.c privileged.c
+             utils.c privileged.c landlock.c
 FOIL_HDRS := foil.h namespaces.h cmdline.h report.h lockdown.h sources.h bind-mount.h overlay.h \
-             utils.h privileged.h
+             utils.h privileged.h landlock.h
 
 all: foil seccomp-compile
 

@@ -7,6 +7,7 @@
  * of man page and completions (tests/completions.sh) all read it.
  */
 #include "cmdline.h"
+#include "landlock.h"
 #include "lockdown.h"
 #include "utils.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SECCOMP_INSNS 4096   /* BPF_MAXINSNS: the kernel's limit per program */
@@ -172,6 +174,62 @@ static uid_t parse_id(const char *option, const char *arg)
   return (uid_t)v;
 }
 
+/* One item of --allow-connect-tcp/--allow-bind-tcp: "80" or "8000-8080". */
+static bool parse_port_range(const char *item, struct port_range *range)
+{
+  char *copy = xstrdup(item), *dash = strchr(copy, '-');
+  unsigned long first, last;
+  bool ok;
+
+  if (dash != NULL)
+    *dash = '\0';
+  ok = parse_uint(copy, 65535, &first) && first > 0;
+  last = first;
+  if (ok && dash != NULL)
+    ok = parse_uint(dash + 1, 65535, &last) && last >= first;
+  free(copy);
+  range->first = (unsigned short)first;
+  range->last = (unsigned short)last;
+  return ok;
+}
+
+/* PORT[,PORT...], each a port or a range; added to what earlier uses of
+   the option allowed. */
+static void parse_port_list(struct tcp_port_rules *rules, const char *option, const char *arg)
+{
+  char *list = xstrdup(arg), *rest = list, *item;
+
+  while ((item = strsep(&rest, ",")) != NULL)
+    {
+      struct port_range range;
+
+      if (!parse_port_range(item, &range))
+        die("%s: \"%s\" is not a TCP port from 1 to 65535 or a range of them such as 8000-8080",
+            option, item);
+      rules->ranges = xrealloc(rules->ranges, sizeof *rules->ranges * (rules->n_ranges + 1));
+      rules->ranges[rules->n_ranges++] = range;
+    }
+  free(list);
+}
+
+/* The kernel keeps a time namespace's clocks below KTIME_SEC_MAX / 2
+   seconds, so no offset can be larger. */
+#define MAX_TIME_OFFSET 4611686018LL
+
+static long long parse_time_offset(const char *option, const char *arg)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  v = strtoll(arg, &end, 10);
+  if ((*arg != '-' && (*arg < '0' || *arg > '9')) || *end != '\0' || errno != 0 ||
+      v > MAX_TIME_OFFSET || v < -MAX_TIME_OFFSET)
+    die("%s takes whole seconds from %lld to %lld, not \"%s\"", option, -MAX_TIME_OFFSET,
+        MAX_TIME_OFFSET, arg);
+  return v;
+}
+
 /* Each option is one table entry and one handler. A handler gets its entry
    (name, flags, and an argument that tells the options sharing a handler
    apart) and its operands, already counted. */
@@ -200,6 +258,8 @@ struct option_def {
 
 enum { CAP_OPTION_DROP, CAP_OPTION_ADD };   /* arg of --cap-drop, --cap-add */
 enum { LABEL_EXEC, LABEL_FILE };            /* arg of --exec-label, --file-label */
+enum { TCP_CONNECT = 1, TCP_BIND };         /* arg of --allow-connect-tcp, --allow-bind-tcp */
+#define LANDLOCK_TRY 0x100u                 /* or'ed into the arg of a -try form */
 
 HANDLER(opt_help)
 {
@@ -225,6 +285,43 @@ HANDLER(opt_unshare_net) { c->unshare_net = true; }
 HANDLER(opt_unshare_uts) { c->unshare_uts = true; }
 HANDLER(opt_unshare_cgroup) { c->unshare_cgroup = true; }
 HANDLER(opt_unshare_cgroup_try) { c->unshare_cgroup_try = true; }
+HANDLER(opt_unshare_time) { c->unshare_time = true; }
+/* --monotonic-offset, --boottime-offset: arg is the clock. */
+HANDLER(opt_time_offset)
+{
+  long long v = parse_time_offset(o->name, a[0]);
+
+  if (o->arg == CLOCK_MONOTONIC)
+    {
+      c->monotonic_offset = v;
+      c->monotonic_offset_set = true;
+    }
+  else
+    {
+      c->boottime_offset = v;
+      c->boottime_offset_set = true;
+    }
+}
+/* --scope-abstract-unix, --scope-signals and their -try forms: arg is a
+   SCOPE_* bit, with LANDLOCK_TRY. */
+HANDLER(opt_scope)
+{
+  unsigned scope = o->arg & ~LANDLOCK_TRY;
+
+  c->scopes |= scope;
+  if (!(o->arg & LANDLOCK_TRY))
+    c->scopes_required |= scope;
+}
+/* --allow-connect-tcp, --allow-bind-tcp and their -try forms. */
+HANDLER(opt_allow_tcp)
+{
+  struct tcp_port_rules *rules = (o->arg & ~LANDLOCK_TRY) == TCP_CONNECT ? &c->tcp_connect : &c->tcp_bind;
+
+  parse_port_list(rules, o->name, a[0]);
+  rules->used = true;
+  if (!(o->arg & LANDLOCK_TRY))
+    rules->required = true;
+}
 HANDLER(opt_uid)
 {
   c->sandbox_uid = parse_id(o->name, a[0]);
@@ -518,6 +615,29 @@ static const struct option_def options[] = {
     "Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND" },
   { "--setup-error-status", "N", OPT_FOIL, opt_setup_error_status, 0,
     "Exit with N when foil itself fails" },
+  { "--unshare-time", NULL, OPT_FOIL, opt_unshare_time, 0,
+    "Create new time namespace (not part of --unshare-all)" },
+  { "--monotonic-offset", "SECONDS", OPT_FOIL, opt_time_offset, CLOCK_MONOTONIC,
+    "Move CLOCK_MONOTONIC in the time namespace by SECONDS" },
+  { "--boottime-offset", "SECONDS", OPT_FOIL, opt_time_offset, CLOCK_BOOTTIME,
+    "Move CLOCK_BOOTTIME in the time namespace by SECONDS" },
+  { "--scope-abstract-unix", NULL, OPT_FOIL, opt_scope, SCOPE_ABSTRACT_UNIX,
+    "Deny abstract unix sockets made outside the sandbox\n"
+    "(Landlock ABI 6, Linux 6.12)" },
+  { "--scope-abstract-unix-try", NULL, OPT_FOIL, opt_scope, SCOPE_ABSTRACT_UNIX | LANDLOCK_TRY,
+    "Equal to --scope-abstract-unix if the kernel can" },
+  { "--scope-signals", NULL, OPT_FOIL, opt_scope, SCOPE_SIGNALS,
+    "Deny signals to processes outside the sandbox\n(Landlock ABI 6, Linux 6.12)" },
+  { "--scope-signals-try", NULL, OPT_FOIL, opt_scope, SCOPE_SIGNALS | LANDLOCK_TRY,
+    "Equal to --scope-signals if the kernel can" },
+  { "--allow-connect-tcp", "PORTS", OPT_FOIL, opt_allow_tcp, TCP_CONNECT,
+    "Allow TCP connect only to PORTS (e.g. 443,8000-8080)\n(Landlock ABI 4, Linux 6.7)" },
+  { "--allow-connect-tcp-try", "PORTS", OPT_FOIL, opt_allow_tcp, TCP_CONNECT | LANDLOCK_TRY,
+    "Equal to --allow-connect-tcp if the kernel can" },
+  { "--allow-bind-tcp", "PORTS", OPT_FOIL, opt_allow_tcp, TCP_BIND,
+    "Allow TCP bind only to PORTS (Landlock ABI 4, Linux 6.7)" },
+  { "--allow-bind-tcp-try", "PORTS", OPT_FOIL, opt_allow_tcp, TCP_BIND | LANDLOCK_TRY,
+    "Equal to --allow-bind-tcp if the kernel can" },
 };
 
 static const struct option_def *find_option(const char *name)
@@ -728,4 +848,10 @@ void validate_config(struct config *cfg)
     die("Specifying --%s requires --unshare-user", cfg->uid_set ? "uid" : "gid");
   if (!uses_user_namespace(cfg) && !cfg->unshare_user_try && cfg->disable_userns)
     die("--disable-userns requires --unshare-user");
+  if (cfg->monotonic_offset_set && !cfg->unshare_time)
+    die("--monotonic-offset requires --unshare-time");
+  if (cfg->boottime_offset_set && !cfg->unshare_time)
+    die("--boottime-offset requires --unshare-time");
+  /* Last: it asks the kernel, and a -try request it cannot honour is dropped. */
+  landlock_check(cfg);
 }

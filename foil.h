@@ -62,6 +62,21 @@ struct seccomp_program {
   void *insns;          /* struct sock_filter[len] */
 };
 
+/* Landlock scopes the options ask for (landlock.c). */
+#define SCOPE_ABSTRACT_UNIX 0x1u  /* --scope-abstract-unix */
+#define SCOPE_SIGNALS       0x2u  /* --scope-signals */
+
+/* --allow-connect-tcp, --allow-bind-tcp: the ports they allow. */
+struct port_range {
+  unsigned short first, last;
+};
+struct tcp_port_rules {
+  bool used;            /* given, in either form: other ports are denied */
+  bool required;        /* given in the plain form, not only as -try */
+  struct port_range *ranges;
+  size_t n_ranges;
+};
+
 struct config {
   enum run_mode mode;
   uid_t caller_uid;
@@ -70,6 +85,9 @@ struct config {
   bool unshare_user, unshare_user_try;
   bool unshare_pid, unshare_net, unshare_ipc, unshare_uts;
   bool unshare_cgroup, unshare_cgroup_try;
+  bool unshare_time;
+  bool monotonic_offset_set, boottime_offset_set;
+  long long monotonic_offset, boottime_offset;  /* seconds, for the time namespace */
   bool uid_set, gid_set;
   uid_t sandbox_uid;
   gid_t sandbox_gid;
@@ -83,6 +101,10 @@ struct config {
   uint64_t caps_drop;   /* removed from it */
 
   struct setup_op *ops, **ops_tail;
+  unsigned scopes;          /* SCOPE_* bits, in either form */
+  unsigned scopes_required; /* those given in the plain form, not only as -try */
+  struct tcp_port_rules tcp_connect, tcp_bind;
+
   struct seccomp_program *seccomp, **seccomp_tail;
   bool used_seccomp, used_add_seccomp;
 

@@ -1,5 +1,5 @@
 /* namespaces.c: the setup process's namespaces. It unshares the mount, ipc,
- * uts, net and cgroup namespaces, enters the pid namespace (forking the
+ * uts, net, cgroup and time namespaces, enters the pid namespace (forking the
  * future pid 1, and with --pidns a waiter inside the joined one), reports
  * their ids to --info-fd/--json-status-fd, and after pivot_root gives the
  * payload its own ids in a nested user namespace.
@@ -60,6 +60,57 @@ static void bring_up_loopback(void)
   close(s);
 }
 
+static void write_time_offset(int fd, const char *option, const char *clock, long long seconds)
+{
+  char line[64];
+  int n = snprintf(line, sizeof line, "%s %lld 0\n", clock, seconds);
+
+  if (write(fd, line, (size_t)n) != n)
+    die_errno("%s %lld: Can't set the time namespace's offset", option, seconds);
+}
+
+/* Like our map files (enter_final_user_namespace()), the offsets file
+   belongs to root while we are not dumpable: open it in a short dumpable
+   window. */
+static void write_time_offsets(const struct config *cfg)
+{
+  int fd;
+
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    die_errno("Can't open /proc/self/timens_offsets");
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_DUMPABLE)");
+  if (cfg->monotonic_offset_set)
+    write_time_offset(fd, "--monotonic-offset", "monotonic", cfg->monotonic_offset);
+  if (cfg->boottime_offset_set)
+    write_time_offset(fd, "--boottime-offset", "boottime", cfg->boottime_offset);
+  close(fd);
+}
+
+/* unshare() makes the time namespace only our children's, and its offsets
+   can be written only while no process is in it: write them, then enter it
+   ourselves, so that every process of the sandbox is in it whatever the
+   layout. (Left to exec, the payload would stay in the host's on kernels
+   whose exec does not switch time namespaces, Linux 6.1 among them.) */
+static void unshare_time_namespace(const struct config *cfg)
+{
+  int fd;
+
+  if (unshare(CLONE_NEWTIME) < 0)
+    die_errno("--unshare-time: Can't create a time namespace");
+  if (cfg->monotonic_offset_set || cfg->boottime_offset_set)
+    write_time_offsets(cfg);
+  fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die_errno("Can't open /proc/self/ns/time_for_children");
+  if (setns(fd, CLONE_NEWTIME) < 0)
+    die_errno("--unshare-time: Can't enter the new time namespace");
+  close(fd);
+}
+
 void unshare_namespaces(struct config *cfg)
 {
   int flags = CLONE_NEWNS;
@@ -82,6 +133,9 @@ void unshare_namespaces(struct config *cfg)
       if (unshare(flags & ~CLONE_NEWCGROUP) < 0)
         die_errno("Can't create new namespaces");
     }
+  /* Owned, like the others, by the user namespace we are in now. */
+  if (cfg->unshare_time)
+    unshare_time_namespace(cfg);
   if (cfg->unshare_net)
     bring_up_loopback();
   if (cfg->hostname != NULL && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
@@ -96,23 +150,28 @@ static bool process_has_exited(int pidfd, int timeout_ms)
 }
 
 
+#define N_REPORTED_NS 7
+
 struct namespace_ids {
-  unsigned long long ino[6];   /* 0: not reported */
+  unsigned long long ino[N_REPORTED_NS];   /* 0: not reported */
 };
 
-static const char *const ns_keys[6] = { "cgroup", "ipc", "mnt", "net", "pid", "uts" };
+static const char *const ns_keys[N_REPORTED_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "uts" };
 
 /* Read through an fd to the host's /proc opened earlier: once the pid-1
    child has done pivot_root, so have we (pivot_root moves every process of
    the mount namespace), and "/proc" means the sandbox's. */
 static void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids)
 {
-  static const char *const files[6] = { "cgroup", "ipc", "mnt", "net", "pid_for_children", "uts" };
-  const bool used[6] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc, true,
-                         cfg->unshare_net, cfg->unshare_pid, cfg->unshare_uts };
+  /* The pid and time namespaces are those of our children. */
+  static const char *const files[N_REPORTED_NS] = { "cgroup", "ipc", "mnt", "net", "pid_for_children",
+                                                    "time_for_children", "uts" };
+  const bool used[N_REPORTED_NS] = { cfg->unshare_cgroup || cfg->unshare_cgroup_try, cfg->unshare_ipc,
+                                     true, cfg->unshare_net, cfg->unshare_pid, cfg->unshare_time,
+                                     cfg->unshare_uts };
   char path[64];
 
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < N_REPORTED_NS; i++)
     {
       struct stat st;
 
@@ -134,7 +193,7 @@ static void write_namespace_report(const struct config *cfg, pid_t child_pid,
     return;
   ni = snprintf(info, sizeof info, "{\n    \"child-pid\": %d", (int)child_pid);
   nl = snprintf(line, sizeof line, "{ \"child-pid\": %d", (int)child_pid);
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < N_REPORTED_NS; i++)
     {
       if (ids->ino[i] == 0)
         continue;

@@ -17,6 +17,7 @@
  *   cmdline.c     argv -> struct config and its list of setup operations
  *   monitor.c     the monitor, the report pipe (report.h), signal handling
  *   lockdown.c    capabilities, seccomp programs, closing fds
+ *   landlock.c    Landlock scoping and TCP port rules
  *   sources.c     host paths of the options made canonical, before the root
  *   bind-mount.c  the new root: every setup operation, pivot_root
  *   overlay.c     overlayfs mounts, for bind-mount.c to attach
@@ -30,6 +31,7 @@
 #include "cmdline.h"
 #include "bind-mount.h"
 #include "sources.h"
+#include "landlock.h"
 #include "lockdown.h"
 #include "namespaces.h"
 #include "privileged.h"
@@ -240,6 +242,9 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
     die("creation of new user namespaces was not disabled as requested");
   change_directory(&cfg, old_cwd);
   drop_capabilities(&cfg, st->caller_caps);
+  /* After no_new_privs (set just above), before any seccomp program; pid 1
+     and the payload share the domain, so the payload may signal pid 1. */
+  landlock_restrict(&cfg);
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);

@@ -28,13 +28,13 @@ TEST_LIB_HDRS := tests/lib/run.h tests/lib/text.h tests/lib/files.h
 
 INTEGRATION_SRCS := $(addprefix tests/foil/,main.c harness.c check_options.c check_namespaces.c \
   check_mounts.c check_files.c check_fd_protocols.c check_status_fds.c check_lifecycle.c \
-  check_attacks.c check_attacks_procs.c check_differential.c) $(TEST_LIB_SRCS)
+  check_attacks.c check_attacks_procs.c check_differential.c check_confinement.c) $(TEST_LIB_SRCS)
 INTEGRATION_HDRS := tests/foil/harness.h tests/foil/suites.h tests/text-check.h $(TEST_LIB_HDRS)
 TEST_PROGRAMS    := tests/foil/check_foil tests/foil/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil):
 # cmdline.c and what it needs, without sandbox.c.
-UNIT_SRCS := cmdline.c lockdown.c privileged.c bind-mount.c overlay.c utils.c
+UNIT_SRCS := cmdline.c landlock.c lockdown.c privileged.c bind-mount.c overlay.c utils.c
 TEST_PROGRAMS += tests/foil/check_cmdline
 
 tests/foil/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)

@@ -695,6 +695,34 @@ START_TEST(setup_error_json_line_is_valid)
 }
 END_TEST
 
+/* Without validate_config(), which asks the kernel for its Landlock ABI:
+   what the parser records does not depend on the kernel. */
+START_TEST(landlock_and_time_options_are_recorded)
+{
+  char *argv[] = { "--allow-connect-tcp-try", "80,8000-8080", "--allow-connect-tcp-try", "443",
+                   "--allow-bind-tcp", "65535", "--scope-signals-try", "--scope-abstract-unix",
+                   "--unshare-time", "--monotonic-offset", "-5", "--boottime-offset", "86400",
+                   "true", NULL };
+
+  config_init(&cfg, MODE_USERNS, 1000, 1000);
+  parse_args(&cfg, (int)(sizeof argv / sizeof argv[0]) - 1, argv);
+  ck_assert(cfg.tcp_connect.used && !cfg.tcp_connect.required);
+  ck_assert_uint_eq(cfg.tcp_connect.n_ranges, 3);
+  ck_assert_uint_eq(cfg.tcp_connect.ranges[0].first, 80);
+  ck_assert_uint_eq(cfg.tcp_connect.ranges[0].last, 80);
+  ck_assert_uint_eq(cfg.tcp_connect.ranges[1].first, 8000);
+  ck_assert_uint_eq(cfg.tcp_connect.ranges[1].last, 8080);
+  ck_assert_uint_eq(cfg.tcp_connect.ranges[2].first, 443);
+  ck_assert(cfg.tcp_bind.used && cfg.tcp_bind.required);
+  ck_assert_uint_eq(cfg.tcp_bind.n_ranges, 1);
+  ck_assert_uint_eq(cfg.tcp_bind.ranges[0].last, 65535);
+  ck_assert_uint_eq(cfg.scopes, SCOPE_SIGNALS | SCOPE_ABSTRACT_UNIX);
+  ck_assert_uint_eq(cfg.scopes_required, SCOPE_ABSTRACT_UNIX);
+  ck_assert(cfg.unshare_time && cfg.monotonic_offset_set && cfg.boottime_offset_set);
+  ck_assert(cfg.monotonic_offset == -5 && cfg.boottime_offset == 86400);
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
@@ -717,6 +745,7 @@ static Suite *unit_suite(void)
   tcase_add_test(parser, nested_args_refused);
   tcase_add_test(parser, seccomp_program_is_read_and_counted);
   tcase_add_test(parser, help_comes_from_the_option_table);
+  tcase_add_test(parser, landlock_and_time_options_are_recorded);
   tcase_add_exit_test(parser, seccomp_size_not_multiple_of_8, 1);
   tcase_add_loop_test(parser, seccomp_size_message_names_option_and_fd, 0, 4);
   tcase_add_exit_test(parser, seccomp_too_many_instructions, 1);

@@ -400,10 +400,17 @@ START_TEST(forward_signals)
   static const char *const session[] = { "--new-session", NULL };
   static const char *const pid[] = { "--unshare-pid", "--new-session", NULL };
   static const char *const pid_only[] = { "--unshare-pid", NULL };
+  /* Landlock's signal scope restricts signals from the sandbox out, not
+     foil's from outside in (where the kernel lacks it, the -try form runs
+     the command unscoped). */
+  static const char *const scoped[] = { "--scope-signals-try", NULL };
+  static const char *const scoped_pid[] = { "--scope-signals-try", "--unshare-pid", NULL };
   forward_case(plain);
   forward_case(session);
   forward_case(pid);
   forward_case(pid_only);
+  forward_case(scoped);
+  forward_case(scoped_pid);
   forward_fatal_signal();
   assert_no_children();
 }

@@ -14,6 +14,8 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +30,11 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -582,6 +586,133 @@ static void cmd_wait_stdin(void)
     ;
 }
 
+/* The clocks a time namespace may move, and the namespace itself. */
+static void cmd_clocks(void)
+{
+  static const struct { const char *name; clockid_t id; } clocks[] = {
+    { "monotonic", CLOCK_MONOTONIC }, { "boottime", CLOCK_BOOTTIME }, { "realtime", CLOCK_REALTIME }
+  };
+  struct stat st;
+  for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++)
+    {
+      struct timespec ts;
+      if (clock_gettime(clocks[i].id, &ts) == 0)
+        printf("clock %s: %lld.%09ld\n", clocks[i].name, (long long)ts.tv_sec, ts.tv_nsec);
+      else
+        printf("clock %s: %s\n", clocks[i].name, err_name(errno));
+    }
+  if (stat("/proc/self/ns/time", &st) == 0)
+    printf("ns time: %llu\n", (unsigned long long)st.st_ino);
+  else
+    printf("ns time: %s\n", err_name(errno));
+}
+
+/* Sends SIG to a child of ours, which must die of it. */
+static void cmd_signal_child(void)
+{
+  int status;
+  pid_t pid = fork();
+  if (pid == 0)
+    {
+      for (;;)
+        pause();
+    }
+  if (pid < 0 || kill(pid, SIGTERM) != 0)
+    {
+      printf("signal-child: %s\n", err_name(errno));
+      if (pid > 0)
+        kill(pid, SIGKILL);
+    }
+  else if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+    printf("signal-child: ok\n");
+  else
+    printf("signal-child: not killed\n");
+}
+
+/* An abstract unix address: NAME after a NUL byte. */
+static socklen_t abstract_addr(struct sockaddr_un *sa, const char *name)
+{
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  strncpy(sa->sun_path + 1, name, sizeof sa->sun_path - 2);
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sa->sun_path + 1));
+}
+
+static void cmd_abstract_connect(const char *name)
+{
+  struct sockaddr_un sa;
+  socklen_t len = abstract_addr(&sa, name);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  report("abstract-connect", name, s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, len));
+  if (s >= 0)
+    close(s);
+}
+
+static void cmd_abstract_send(const char *name)
+{
+  struct sockaddr_un sa;
+  socklen_t len = abstract_addr(&sa, name);
+  int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ssize_t n = s < 0 ? -1 : sendto(s, "x", 1, 0, (struct sockaddr *)&sa, len);
+  report("abstract-send", name, n == 1 ? 0 : -1);
+  if (s >= 0)
+    close(s);
+}
+
+/* A listener of our own, and a connection to it. */
+static void cmd_abstract_self(const char *name)
+{
+  struct sockaddr_un sa;
+  socklen_t len = abstract_addr(&sa, name);
+  int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int rc = l < 0 || bind(l, (struct sockaddr *)&sa, len) != 0 || listen(l, 1) != 0 ? -1 : 0;
+  if (rc == 0)
+    {
+      int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      rc = c < 0 ? -1 : connect(c, (struct sockaddr *)&sa, len);
+      if (c >= 0)
+        close(c);
+    }
+  report("abstract-self", name, rc);
+  if (l >= 0)
+    close(l);
+}
+
+static struct sockaddr_in loopback_port(const char *port)
+{
+  struct sockaddr_in sin;
+  memset(&sin, 0, sizeof sin);
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((uint16_t)atoi(port));
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return sin;
+}
+
+/* Binds 127.0.0.1:PORT; with LISTEN, listens and keeps the socket open
+   until the probe exits. */
+static void cmd_tcp_bind(const char *what, const char *port, bool do_listen)
+{
+  struct sockaddr_in sin = loopback_port(port);
+  int one = 1;
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int rc = s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+               bind(s, (struct sockaddr *)&sin, sizeof sin) != 0 || (do_listen && listen(s, 4) != 0)
+             ? -1
+             : 0;
+  report(what, port, rc);
+  if (s >= 0 && (rc != 0 || !do_listen))
+    close(s);
+}
+
+static void cmd_tcp_connect(const char *port)
+{
+  struct sockaddr_in sin = loopback_port(port);
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  report("tcp-connect", port, s < 0 ? -1 : connect(s, (struct sockaddr *)&sin, sizeof sin));
+  if (s >= 0)
+    close(s);
+}
+
 static int run_one(int argc, char **argv)
 {
   const char *c = argv[0];
@@ -703,6 +834,50 @@ static int run_one(int argc, char **argv)
     }
   else if (!strcmp(c, "signals"))
     cmd_signals();
+  else if (!strcmp(c, "clocks"))
+    cmd_clocks();
+  else if (!strcmp(c, "signal"))
+    {
+      NEED(2);
+      report("signal", argv[1], kill((pid_t)atoi(argv[1]), atoi(argv[2])));
+    }
+  else if (!strcmp(c, "signal-child"))
+    cmd_signal_child();
+  else if (!strcmp(c, "landlock-abi"))
+    {
+      long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* LANDLOCK_CREATE_RULESET_VERSION */);
+      printf("landlock-abi: %ld\n", abi < 0 ? 0 : abi);
+    }
+  else if (!strcmp(c, "abstract-connect"))
+    {
+      NEED(1);
+      cmd_abstract_connect(argv[1]);
+    }
+  else if (!strcmp(c, "abstract-send"))
+    {
+      NEED(1);
+      cmd_abstract_send(argv[1]);
+    }
+  else if (!strcmp(c, "abstract-self"))
+    {
+      NEED(1);
+      cmd_abstract_self(argv[1]);
+    }
+  else if (!strcmp(c, "tcp-listen"))
+    {
+      NEED(1);
+      cmd_tcp_bind("tcp-listen", argv[1], true);
+    }
+  else if (!strcmp(c, "tcp-bind"))
+    {
+      NEED(1);
+      cmd_tcp_bind("tcp-bind", argv[1], false);
+    }
+  else if (!strcmp(c, "tcp-connect"))
+    {
+      NEED(1);
+      cmd_tcp_connect(argv[1]);
+    }
   else
     {
       fprintf(stderr, "probe: unknown command %s\n", c);
