@@ -666,7 +666,12 @@ static void print_option_help(FILE *out, const struct option_def *def)
 
   snprintf(synopsis, sizeof synopsis, "%s%s%s", def->name, def->operands ? " " : "",
            def->operands ? def->operands : "");
-  fprintf(out, "    %-28s %s", synopsis, def->flags & OPT_FOIL ? "(foil) " : "");
+  /* A synopsis too wide for its column gets a line of its own. */
+  if (strlen(synopsis) > 28)
+    fprintf(out, "    %s\n%33s", synopsis, "");
+  else
+    fprintf(out, "    %-28s ", synopsis);
+  fprintf(out, "%s", def->flags & OPT_FOIL ? "(foil) " : "");
   while ((nl = strchr(help, '\n')) != NULL)
     {
       fprintf(out, "%.*s\n%33s", (int)(nl - help), help, "");
