@@ -518,21 +518,37 @@ START_TEST(payload_caps_and_nnp)
 }
 END_TEST
 
-/* Setuid mode: the payload can never create a nested user namespace (it
- * would hold capabilities there), with or without --unshare-user.
+/* Setuid mode with --unshare-user (or --disable-userns): the payload can
+ * never create a nested user namespace (it would hold capabilities there).
+ * Without it, the payload runs in the caller's own user namespace, where the
+ * host's policy decides, as for any other process of the caller: it may
+ * create one exactly when the caller may.
  * FAILS AGAINST bwrap: its setuid payload can unshare(CLONE_NEWUSER). */
 START_TEST(setuid_no_nested_userns)
 {
   struct result r;
+  struct spawn direct = { .exec_path = suite.probe };
+  struct args a = { 0 };
+  args_add(&a, "unshare-user");
+  run(&r, &direct, &a);
+  args_free(&a);
+  bool caller_may = has_line(r.out, "unshare-user -: ok");
+  result_free(&r);
   RUN(&r, "/probe", "unshare-user");
   assert_ok(&r);
-  ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
-                "payload created a user namespace:\n%s", r.out);
+  ck_assert_msg(strstr(r.out, "unshare-user -: ") && has_line(r.out, "unshare-user -: ok") == caller_may,
+                "without --unshare-user the payload %s a user namespace, the caller %s:\n%s",
+                caller_may ? "cannot create" : "created", caller_may ? "can" : "cannot", r.out);
   result_free(&r);
   RUN(&r, "--unshare-user", "/probe", "unshare-user");
   assert_ok(&r);
   ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
                 "payload created a user namespace:\n%s", r.out);
+  result_free(&r);
+  RUN(&r, "--unshare-user", "--disable-userns", "/probe", "unshare-user");
+  assert_ok(&r);
+  ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
+                "payload created a user namespace with --disable-userns:\n%s", r.out);
   result_free(&r);
 }
 END_TEST
