@@ -30,7 +30,10 @@ extern char **environ;
 
 bool callerns_layout(const struct config *cfg)
 {
-  return cfg->mode == MODE_SETUID && !cfg->unshare_user && !cfg->unshare_user_try &&
+  /* --unshare-pid: in the caller's user namespace, the command could
+     otherwise ptrace, and read /proc/PID/root of, every other process of
+     the caller it can name (SECURITY.md). */
+  return cfg->mode == MODE_SETUID && cfg->unshare_pid && !cfg->unshare_user && !cfg->unshare_user_try &&
          !cfg->uid_set && !cfg->gid_set && !cfg->as_pid_1 && !cfg->disable_userns &&
          !cfg->assert_userns_disabled && cfg->userns_fd < 0 && cfg->userns2_fd < 0 &&
          cfg->pidns_fd < 0 && cfg->caps_add == 0;
@@ -233,11 +236,15 @@ ssize_t callerns_receive_namespaces(int sock, int fds[JOIN_MAX_FDS], size_t *sta
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                         .msg_controllen = sizeof control.buf };
   struct cmsghdr *c;
-  ssize_t got = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
+  ssize_t got;
   size_t n = 0;
 
+  memset(&control, 0, sizeof control);
+  got = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
   if (got == 0)
     return -1;   /* the setup process failed, and said why */
+  if (got < 0)
+    die_errno("Can't receive the sandbox's namespaces");
   c = CMSG_FIRSTHDR(&msg);
   if (got == (ssize_t)sizeof h && !(msg.msg_flags & MSG_CTRUNC) && c != NULL &&
       c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && CMSG_NXTHDR(&msg, c) == NULL)
@@ -438,6 +445,7 @@ int callerns_receive_command(int sock)
   struct cmsghdr *c;
   int fd;
 
+  memset(&control, 0, sizeof control);
   if (RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) != 1)
     return -1;
   c = CMSG_FIRSTHDR(&msg);

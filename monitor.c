@@ -156,7 +156,8 @@ void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state 
         m->json_fd = r.value;
       else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
         m->exec_ok = r.type == REPORT_EXEC;
-      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
+      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd &&
+               r.value != st->join[0] && r.value != st->owner_userns_fd)
         close(r.value);
       else if (r.type == REPORT_LAYOUT && r.value == 0)
         priv_drop(st);

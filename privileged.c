@@ -437,6 +437,9 @@ void priv_start(int argc, char **argv, struct priv_start *st)
   st->child = priv_spawn_in_user_namespace(st, true, -1, &go_fd, &st->owner_userns_fd);
   if (st->child > 0)
     {
+      /* Safe: only reads the identity of the namespace just opened. */
+      if (fstat(st->owner_userns_fd, &st->owner) < 0)
+        die_errno("Can't identify the sandbox's user namespace");
       st->join_caps = true;
       priv_release_child(go_fd);
     }
@@ -471,10 +474,18 @@ static int owned_namespace_type(int fd, const struct stat *owner)
    drop_privileges_for_good() needs to empty the bounding set. */
 static void drop_join_caps(struct priv_start *st)
 {
+  sigset_t all, old;
+
+  /* No signal handler may run while a capability is effective. */
+  sigfillset(&all);
+  if (sigprocmask(SIG_SETMASK, &all, &old) < 0)
+    die_errno("sigprocmask");
   /* Safe: CAP_SETPCAP is raised only to give up every capability at once. */
   if (cap_sets_set(JOIN_CAPS, 1ULL << CAP_SETPCAP) < 0)
     die_errno("Can't raise CAP_SETPCAP to drop capabilities");
   drop_privileges_for_good(st->caller_uid, st->caller_gid);
+  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
+    die_errno("sigprocmask");
   close(st->owner_userns_fd);
   st->owner_userns_fd = -1;
   st->join_caps = false;
@@ -486,28 +497,41 @@ void priv_drop(struct priv_start *st)
     drop_join_caps(st);
 }
 
+int priv_check_namespaces(const struct stat *owner, const int *fds, size_t n, int *types)
+{
+  int seen = 0;
+
+  if (n > JOIN_MAX_FDS)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      types[i] = owned_namespace_type(fds[i], owner);
+      if (types[i] < 0 || (seen & types[i]))
+        return -1;
+      seen |= types[i];
+    }
+  return (seen & CLONE_NEWNS) ? 0 : -1;
+}
+
 void priv_join(struct priv_start *st, const int *fds, size_t n)
 {
   int types[JOIN_MAX_FDS];
-  int seen = 0;
-  struct stat owner;
+  sigset_t all, old;
 
   if (!st->join_caps)
     die("The sandbox's namespaces can't be joined now");
-  if (n > JOIN_MAX_FDS || fstat(st->owner_userns_fd, &owner) < 0)
-    die("The sandbox handed over unexpected namespaces");
   /* Nothing is used here but the fds' identity: a setup process the caller
      took over can only hand us namespaces that foil's own user namespace
-     owns (the caller has no power there), each type once. */
-  for (size_t i = 0; i < n; i++)
-    {
-      types[i] = owned_namespace_type(fds[i], &owner);
-      if (types[i] < 0 || (seen & types[i]))
-        die("The sandbox handed over a namespace that is not one of its own");
-      seen |= types[i];
-    }
-  if (!(seen & CLONE_NEWNS))
-    die("The sandbox handed over no mount namespace");
+     owns (the caller has no power there), each type once, a mount
+     namespace among them. The identity was taken when the namespace was
+     opened; the fd kept open since pins it (an inode number is reused only
+     once its namespace is gone). */
+  if (priv_check_namespaces(&st->owner, fds, n, types) < 0)
+    die("The sandbox handed over a namespace that is not one of its own");
+  /* No signal handler may run while capabilities are effective. */
+  sigfillset(&all);
+  if (sigprocmask(SIG_SETMASK, &all, &old) < 0)
+    die_errno("sigprocmask");
   /* Safe: raised only for the setns() calls right below, on the namespaces
      just checked; the mount namespace goes last, since it moves our root. */
   if (cap_sets_set(JOIN_CAPS, JOIN_CAPS) < 0)
@@ -517,4 +541,6 @@ void priv_join(struct priv_start *st, const int *fds, size_t n)
       if ((types[i] == CLONE_NEWNS) == (pass == 1) && setns(fds[i], types[i]) < 0)
         die_errno("Can't join the sandbox's namespaces");
   drop_join_caps(st);
+  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
+    die_errno("sigprocmask");
 }

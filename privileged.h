@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "foil.h"
 
@@ -27,6 +28,7 @@ struct priv_start {
   int join[2];              /* socket: the setup process's namespaces to the
                                monitor ([0] the monitor's end) */
   int owner_userns_fd;      /* the sandbox's user namespace, in the monitor */
+  struct stat owner;        /* its identity, taken when it was opened */
   bool join_caps;           /* the monitor still holds JOIN_CAPS permitted */
 };
 
@@ -68,6 +70,9 @@ void priv_release_child(int go_fd);
    namespace, or setup failed); it does nothing when none is held. */
 #define JOIN_MAX_FDS 6
 void priv_join(struct priv_start *st, const int *fds, size_t n);
+/* The check priv_join() makes, on its own (for the tests): 0 if every fd
+   is a namespace OWNER owns, as above, each type in TYPES; else -1. */
+int priv_check_namespaces(const struct stat *owner, const int *fds, size_t n, int *types);
 void priv_drop(struct priv_start *st);
 
 /* The capability syscalls, also used by lockdown.c. */
