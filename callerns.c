@@ -30,10 +30,7 @@ extern char **environ;
 
 bool callerns_layout(const struct config *cfg)
 {
-  /* --unshare-pid: in the caller's user namespace, the command could
-     otherwise ptrace, and read /proc/PID/root of, every other process of
-     the caller it can name (SECURITY.md). */
-  return cfg->mode == MODE_SETUID && cfg->unshare_pid && !cfg->unshare_user && !cfg->unshare_user_try &&
+  return cfg->mode == MODE_SETUID && !cfg->unshare_user && !cfg->unshare_user_try &&
          !cfg->uid_set && !cfg->gid_set && !cfg->as_pid_1 && !cfg->disable_userns &&
          !cfg->assert_userns_disabled && cfg->userns_fd < 0 && cfg->userns2_fd < 0 &&
          cfg->pidns_fd < 0 && cfg->caps_add == 0;

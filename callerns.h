@@ -10,11 +10,9 @@
 #include "privileged.h"
 
 /* Whether the command runs in the caller's own user namespace: setuid mode
-   with --unshare-pid (so that the command cannot name the caller's other
-   processes) and without an option that needs a user namespace of the
-   sandbox's own (--unshare-user[-try], --uid, --gid, --as-pid-1,
-   --disable-userns, --assert-userns-disabled; the others are refused in
-   setuid mode). */
+   without an option that needs a user namespace of the sandbox's own
+   (--unshare-user[-try], --uid, --gid, --as-pid-1, --disable-userns,
+   --assert-userns-disabled; the others are refused in setuid mode). */
 bool callerns_layout(const struct config *cfg);
 
 /* Setup side: open the namespaces our user namespace owns (PROC_FD: the

@@ -39,7 +39,7 @@
    the one copy lives here, because privileged.c must depend on nothing of
    foil's but utils.c, so that it can be read on its own. With euid 0 they
    only read our own sets (identify()) or clear them
-   (drop_privileges_for_good()). */
+   (drop_privileges()). */
 int cap_sets_get(struct cap_sets *sets)
 {
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -100,34 +100,6 @@ static enum run_mode detect_mode(uid_t *caller_uid, gid_t *caller_gid)
   return MODE_SETUID;
 }
 
-/* Irreversibly become the caller: every uid and gid, no capability in any set. */
-static void drop_privileges_for_good(uid_t uid, gid_t gid)
-{
-  uid_t r, e, s;
-  gid_t rg, eg, sg;
-  struct cap_sets caps;
-
-  /* Safe: each call only removes power. The bounding set goes first, while
-     CAP_SETPCAP is still held. */
-  for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-      die_errno("Can't drop capability %d from the bounding set", cap);
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-    die_errno("Can't clear ambient capabilities");
-  if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-    die_errno("Can't switch to the caller's ids");
-  if (cap_sets_set_all(0) < 0)
-    die_errno("Can't clear capabilities");
-  /* Check the result instead of trusting it (the lesson of CVE-2020-5291). */
-  if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || cap_sets_get(&caps) < 0)
-    die_errno("Can't verify the privilege drop");
-  if (r != uid || e != uid || s != uid || rg != gid || eg != gid || sg != gid ||
-      (uid_t)setfsuid((uid_t)-1) != uid || (caps.permitted | caps.effective | caps.inheritable))
-    die("Privileges were not dropped completely");
-  if (setuid(0) == 0)
-    die("Privileges can be regained after dropping them");
-}
-
 /* What the monitor keeps in setuid mode, in its permitted set only, until
    it knows whether the command runs in the caller's user namespace: setns()
    needs CAP_SYS_ADMIN in the monitor's own user namespace (the initial one)
@@ -135,37 +107,38 @@ static void drop_privileges_for_good(uid_t uid, gid_t gid)
    lets it empty its bounding set when it lets them go. */
 #define JOIN_CAPS ((1ULL << CAP_SYS_ADMIN) | (1ULL << CAP_SYS_CHROOT) | (1ULL << CAP_SETPCAP))
 
-/* The monitor becomes the caller (every uid and gid), keeping JOIN_CAPS
-   permitted and nothing effective: no syscall it makes uses a capability
-   until priv_join() raises them, right before setns(), after checking
-   every namespace it was handed. */
-static void keep_join_capabilities(uid_t uid, gid_t gid)
+/* Irreversibly become the caller: every uid and gid, and no capability in
+   any set but KEEP (0, or JOIN_CAPS for the monitor) in the permitted and
+   bounding sets, none effective: with KEEP, no syscall the monitor makes
+   uses a capability until priv_join() raises them, right before setns(),
+   after checking every namespace it was handed. */
+static void drop_privileges(uid_t uid, gid_t gid, uint64_t keep)
 {
   uid_t r, e, s;
   gid_t rg, eg, sg;
   struct cap_sets caps;
 
-  /* Safe: each call only removes power (KEEPCAPS only spares the permitted
-     set from the uid change; it is reduced to JOIN_CAPS right after). */
+  /* Safe: each call only removes power. The bounding set goes first, while
+     CAP_SETPCAP is still effective. KEEPCAPS only spares the permitted set
+     from the uid change; it is reduced to KEEP right after. */
   for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if (!(JOIN_CAPS & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+    if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
       die_errno("Can't drop capability %d from the bounding set", cap);
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     die_errno("Can't clear ambient capabilities");
-  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+  if (keep != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_KEEPCAPS)");
   if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
     die_errno("Can't switch to the caller's ids");
-  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-    die_errno("prctl(PR_SET_KEEPCAPS)");
-  if (cap_sets_set(JOIN_CAPS, 0) < 0)
-    die_errno("Can't reduce capabilities");
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || cap_sets_set(keep, 0) < 0)
+    die_errno("Can't clear capabilities");
+  /* Check the result instead of trusting it (the lesson of CVE-2020-5291). */
   if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 || cap_sets_get(&caps) < 0)
     die_errno("Can't verify the privilege drop");
   if (r != uid || e != uid || s != uid || rg != gid || eg != gid || sg != gid ||
-      (uid_t)setfsuid((uid_t)-1) != uid || caps.permitted != JOIN_CAPS || caps.effective != 0 ||
+      (uid_t)setfsuid((uid_t)-1) != uid || caps.permitted != keep || caps.effective != 0 ||
       caps.inheritable != 0)
-    die("Privileges were not reduced as intended");
+    die("Privileges were not dropped completely");
   if (setuid(0) == 0)
     die("Privileges can be regained after dropping them");
 }
@@ -319,10 +292,8 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
       errno = saved;
       die_errno("Can't write the uid/gid maps of the sandbox");
     }
-  if (st->mode == MODE_SETUID && userns_fd != NULL)
-    keep_join_capabilities(st->caller_uid, st->caller_gid);
-  else if (st->mode == MODE_SETUID)
-    drop_privileges_for_good(st->caller_uid, st->caller_gid);
+  if (st->mode == MODE_SETUID)
+    drop_privileges(st->caller_uid, st->caller_gid, userns_fd != NULL ? JOIN_CAPS : 0);
   /* Only narrows who may trace or inspect us. */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
@@ -424,7 +395,7 @@ void priv_start(int argc, char **argv, struct priv_start *st)
     return;
   if (st->request != PRIV_RUN)
     {
-      drop_privileges_for_good(st->caller_uid, st->caller_gid);
+      drop_privileges(st->caller_uid, st->caller_gid, 0);
       return;
     }
   /* Setuid mode learns --forward-signals only from the setup process. */
@@ -470,22 +441,30 @@ static int owned_namespace_type(int fd, const struct stat *owner)
   return owned ? type : -1;
 }
 
-/* Lower the kept capabilities for good: raise CAP_SETPCAP alone, which
-   drop_privileges_for_good() needs to empty the bounding set. */
+/* No signal handler may run while a capability is effective. */
+static void block_signals(sigset_t *old)
+{
+  sigset_t all;
+
+  sigfillset(&all);
+  if (sigprocmask(SIG_SETMASK, &all, old) < 0)
+    die_errno("sigprocmask");
+}
+
+static void unblock_signals(const sigset_t *old)
+{
+  if (sigprocmask(SIG_SETMASK, old, NULL) < 0)
+    die_errno("sigprocmask");
+}
+
+/* Give up the kept capabilities for good (signals blocked): CAP_SETPCAP
+   alone is raised, which emptying the bounding set needs. */
 static void drop_join_caps(struct priv_start *st)
 {
-  sigset_t all, old;
-
-  /* No signal handler may run while a capability is effective. */
-  sigfillset(&all);
-  if (sigprocmask(SIG_SETMASK, &all, &old) < 0)
-    die_errno("sigprocmask");
   /* Safe: CAP_SETPCAP is raised only to give up every capability at once. */
   if (cap_sets_set(JOIN_CAPS, 1ULL << CAP_SETPCAP) < 0)
     die_errno("Can't raise CAP_SETPCAP to drop capabilities");
-  drop_privileges_for_good(st->caller_uid, st->caller_gid);
-  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
-    die_errno("sigprocmask");
+  drop_privileges(st->caller_uid, st->caller_gid, 0);
   close(st->owner_userns_fd);
   st->owner_userns_fd = -1;
   st->join_caps = false;
@@ -493,8 +472,13 @@ static void drop_join_caps(struct priv_start *st)
 
 void priv_drop(struct priv_start *st)
 {
-  if (st->join_caps)
-    drop_join_caps(st);
+  sigset_t old;
+
+  if (!st->join_caps)
+    return;
+  block_signals(&old);
+  drop_join_caps(st);
+  unblock_signals(&old);
 }
 
 int priv_check_namespaces(const struct stat *owner, const int *fds, size_t n, int *types)
@@ -516,7 +500,7 @@ int priv_check_namespaces(const struct stat *owner, const int *fds, size_t n, in
 void priv_join(struct priv_start *st, const int *fds, size_t n)
 {
   int types[JOIN_MAX_FDS];
-  sigset_t all, old;
+  sigset_t old;
 
   if (!st->join_caps)
     die("The sandbox's namespaces can't be joined now");
@@ -528,10 +512,7 @@ void priv_join(struct priv_start *st, const int *fds, size_t n)
      once its namespace is gone). */
   if (priv_check_namespaces(&st->owner, fds, n, types) < 0)
     die("The sandbox handed over a namespace that is not one of its own");
-  /* No signal handler may run while capabilities are effective. */
-  sigfillset(&all);
-  if (sigprocmask(SIG_SETMASK, &all, &old) < 0)
-    die_errno("sigprocmask");
+  block_signals(&old);
   /* Safe: raised only for the setns() calls right below, on the namespaces
      just checked; the mount namespace goes last, since it moves our root. */
   if (cap_sets_set(JOIN_CAPS, JOIN_CAPS) < 0)
@@ -541,6 +522,5 @@ void priv_join(struct priv_start *st, const int *fds, size_t n)
       if ((types[i] == CLONE_NEWNS) == (pass == 1) && setns(fds[i], types[i]) < 0)
         die_errno("Can't join the sandbox's namespaces");
   drop_join_caps(st);
-  if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
-    die_errno("sigprocmask");
+  unblock_signals(&old);
 }
