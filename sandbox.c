@@ -4,15 +4,24 @@
  *
  * Processes (see SECURITY.md):
  *   monitor  - the process the caller started; after the privileged start it
- *              holds nothing, waits for the sandbox and passes its status on
- *              (monitor.c).
+ *              holds nothing (in setuid mode: three capabilities, permitted
+ *              only, until it joins the sandbox or learns it will not),
+ *              waits for the sandbox and passes its status on (monitor.c).
  *   setup    - cloned into the sandbox's user namespace; parses the arguments,
  *              unshares namespaces, builds the root, drops everything, execs.
  *   reaper   - with --unshare-pid, the setup process forks the payload and
  *              stays as pid 1, exiting with the payload's status.
+ * In setuid mode without --unshare-user (callerns.c), instead:
+ *   setup    - builds the sandbox, hands the monitor its namespaces and the
+ *              command's state, and stays as the holder (pid 1 with
+ *              --unshare-pid) until the command exits.
+ *   monitor  - checks and joins those namespaces, drops its capabilities for
+ *              good, forks the command (start_command()), and waits.
+ *   command  - in the sandbox's namespaces but the caller's user namespace.
  *
  * Files, each using only those below it:
  *   sandbox.c     main(), the setup process, the reaper, the exec
+ *   callerns.c    setuid mode's hand-over of the sandbox to the monitor
  *   namespaces.c  unshare, the pid namespace, the payload's user namespace
  *   cmdline.c     argv -> struct config and its list of setup operations
  *   monitor.c     the monitor, the report pipe (report.h), signal handling
