@@ -4,12 +4,17 @@
  * with euid 0 is in this file. In setuid mode it (1) sets fsuid/fsgid to the
  * caller, before any argument is looked at, (2) clones a child into a new
  * user namespace, which is owned by root because euid is 0, (3) writes that
- * child's uid/gid maps, mapping only the caller's ids, and (4) drops every
- * uid, gid and capability for good. From then on no process of foil holds
- * any privilege in the initial user namespace, and the caller holds none in
- * the sandbox's. Nothing here parses an argument: at most argv[0] is kept
- * for messages and a lone --help or --version is recognised (and answered
- * by the caller after the drop).
+ * child's uid/gid maps, mapping only the caller's ids, and opens its user
+ * namespace, and (4) drops every uid, gid and capability for good, except
+ * that the monitor keeps CAP_SYS_ADMIN, CAP_SYS_CHROOT and CAP_SETPCAP in
+ * its permitted set (none effective) until it either (5) joins the
+ * namespaces the setup process hands it, once each is checked to be owned
+ * by that user namespace (priv_join()), or learns it will not
+ * (priv_drop()); either drops them for good. From then on no process of
+ * foil holds any privilege in the initial user namespace, and the caller
+ * holds none in the sandbox's. Nothing here parses an argument: at most
+ * argv[0] is kept for messages and a lone --help or --version is recognised
+ * (and answered by the caller after the drop).
  * The same functions serve user-namespace and root mode, where nothing is
  * privileged; there the command line is parsed before the spawn.
  */
@@ -20,11 +25,11 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/nsfs.h>
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
