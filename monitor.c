@@ -137,7 +137,7 @@ void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state 
 
   memset(m, 0, sizeof *m);
   m->main_pid = st->child;
-  m->json_fd = m->hold_fd = -1;
+  m->json_fd = m->hold_fd = m->exec_fd = -1;
   ignore_sigpipe();
   while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
     {
@@ -197,6 +197,15 @@ int monitor_finish(struct monitor_state *m)
     }
   if (m->hold_fd >= 0)
     close(m->hold_fd);
+  /* Read once the command is gone: what it said before exec, or nothing. */
+  if (m->exec_fd >= 0)
+    {
+      struct report r = { 0, 0 };
+
+      while (RETRY_EINTR(read(m->exec_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+        m->exec_ok = r.type == REPORT_EXEC;
+      close(m->exec_fd);
+    }
   if (!holder_done && RETRY_EINTR(waitpid(m->holder, &holder_status, 0)) < 0 && errno != ECHILD)
     die_errno("waitpid");
   if (m->json_fd >= 0 && m->exec_ok)

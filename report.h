@@ -42,6 +42,7 @@ struct monitor_state {
   pid_t main_pid;   /* the process whose status is foil's */
   pid_t holder;     /* callerns.c: the setup process left holding the sandbox */
   int hold_fd;      /* closing it lets the holder go, or -1 */
+  int exec_fd;      /* callerns.c: the command's reports (REPORT_EXEC...), or -1 */
   int json_fd;      /* --json-status-fd, or -1 */
   bool exec_ok, join, forwarding;
 };

@@ -410,19 +410,19 @@ static pid_t spawn_setup_process(const struct priv_start *st, struct config *cfg
 
 /* The command, forked by the monitor in the sandbox's namespaces (pid
    namespace included) but in the caller's user namespace, with no
-   capability: it waits for GO, then does what exec_payload() did for the
-   setup process's command. */
+   capability: it waits for GO_FD when there is one (its pid is reported
+   first), then does what exec_payload() did for the setup process's
+   command. */
 static __attribute__((noreturn)) void start_command(struct config *cfg, const struct callerns_state *cs,
-                                                    const int go[2], const int exec_pipe[2])
+                                                    int go_fd, int exec_fd)
 {
   char byte;
 
-  close(go[1]);
-  close(exec_pipe[0]);
   reset_forwarded_signals();
-  if (RETRY_EINTR(read(go[0], &byte, 1)) != 1)
+  if (go_fd >= 0 && RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
     _exit(1);   /* the monitor failed and said why */
-  close(go[0]);
+  if (go_fd >= 0)
+    close(go_fd);
   /* Its reader waits for end of file; the monitor has written it. */
   if (cfg->info_fd >= 0)
     close(cfg->info_fd);
@@ -434,22 +434,22 @@ static __attribute__((noreturn)) void start_command(struct config *cfg, const st
     die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
   if (cfg->new_session && setsid() < 0)
     die_errno("setsid");
-  exec_payload(cfg, true, exec_pipe[1]);
+  exec_payload(cfg, true, exec_fd);
 }
 
 /* The monitor's side of callerns.c: join, then (with no privilege left)
-   read the command's state, fork the command, report its pid. Returns
-   with M's main pid the command's, or at once if setup failed. */
+   read the command's state, fork the command, report the pids. Returns
+   with the command as M's main pid, or at once if setup failed. */
 static void run_in_caller_namespace(struct priv_start *st, struct monitor_state *m)
 {
-  int ns[JOIN_MAX_FDS], go[2], exec_pipe[2];
+  int ns[JOIN_MAX_FDS], go[2] = { -1, -1 }, exec_pipe[2];
   size_t len;
   ssize_t n = callerns_receive_namespaces(st->join[0], ns, &len);
   struct config cfg;
   struct callerns_state cs;
   struct namespace_ids ids;
-  struct report r;
   pid_t pid;
+  bool hold;
 
   if (n < 0)
     return;
@@ -461,29 +461,41 @@ static void run_in_caller_namespace(struct priv_start *st, struct monitor_state 
   for (size_t i = 0; i < cs.n_close; i++)
     if (cs.close[i] > 2 && cs.close[i] != st->join[0])
       close(cs.close[i]);
-  if (pipe2(go, O_CLOEXEC) < 0 || pipe2(exec_pipe, O_CLOEXEC) < 0)
+  memcpy(ids.ino, cs.ns_ids, sizeof ids.ino);
+  /* child-pid is written before the command may run, so that a failed
+     write stops it: the holder's (pid 1) is known now; the command's only
+     once it is forked, and it then waits for the go-ahead. */
+  if (cs.pidns)
+    write_namespace_report(&cfg, m->main_pid, &ids);
+  hold = !cs.pidns && (cfg.info_fd >= 0 || cfg.json_status_fd >= 0);
+  if ((hold && pipe2(go, O_CLOEXEC) < 0) || pipe2(exec_pipe, O_CLOEXEC) < 0)
     die_errno("pipe2");
   pid = fork();
   if (pid < 0)
     die_errno("Can't start the command in the sandbox");
   if (pid == 0)
-    start_command(&cfg, &cs, go, exec_pipe);
-  close(go[0]);
+    {
+      if (hold)
+        close(go[1]);
+      close(exec_pipe[0]);
+      start_command(&cfg, &cs, go[0], exec_pipe[1]);
+    }
+  if (hold)
+    close(go[0]);
   close(exec_pipe[1]);
   m->holder = m->main_pid;
   m->main_pid = pid;
   m->hold_fd = st->join[0];
+  m->exec_fd = exec_pipe[0];
   monitor_forward_to(m, pid);
   callerns_send_command(st->join[0], pid);
-  /* Written before the command may run: a failed write stops it. */
-  memcpy(ids.ino, cs.ns_ids, sizeof ids.ino);
-  write_namespace_report(&cfg, cs.pidns ? m->holder : pid, &ids);
-  if (write_all(go[1], "g", 1) < 0)
-    die_errno("Can't start the command");
-  close(go[1]);
-  while (RETRY_EINTR(read(exec_pipe[0], &r, sizeof r)) == (ssize_t)sizeof r)
-    m->exec_ok = r.type == REPORT_EXEC;
-  close(exec_pipe[0]);
+  if (hold)
+    {
+      write_namespace_report(&cfg, pid, &ids);
+      if (write_all(go[1], "g", 1) < 0)
+        die_errno("Can't start the command");
+      close(go[1]);
+    }
 }
 
 int main(int argc, char **argv)
