@@ -116,8 +116,9 @@ static enum run_mode detect_mode(uid_t *caller_uid, gid_t *caller_gid)
    any set but KEEP (0, or JOIN_CAPS for the monitor) in the permitted and
    bounding sets, none effective: with KEEP, no syscall the monitor makes
    uses a capability until priv_join() raises them, right before setns(),
-   after checking every namespace it was handed. */
-static void drop_privileges(uid_t uid, gid_t gid, uint64_t keep)
+   after checking every namespace it was handed. BOUNDING: the capabilities
+   that may still be in the bounding set (the others are not asked again). */
+static void drop_privileges(uid_t uid, gid_t gid, uint64_t keep, uint64_t bounding)
 {
   uid_t r, e, s;
   gid_t rg, eg, sg;
@@ -127,7 +128,8 @@ static void drop_privileges(uid_t uid, gid_t gid, uint64_t keep)
      CAP_SETPCAP is still effective. KEEPCAPS only spares the permitted set
      from the uid change; it is reduced to KEEP right after. */
   for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
-    if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+    if ((bounding & ~keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+        errno != EINVAL)
       die_errno("Can't drop capability %d from the bounding set", cap);
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     die_errno("Can't clear ambient capabilities");
@@ -298,7 +300,7 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
       die_errno("Can't write the uid/gid maps of the sandbox");
     }
   if (st->mode == MODE_SETUID)
-    drop_privileges(st->caller_uid, st->caller_gid, userns_fd != NULL ? JOIN_CAPS : 0);
+    drop_privileges(st->caller_uid, st->caller_gid, userns_fd != NULL ? JOIN_CAPS : 0, ~0ULL);
   /* Only narrows who may trace or inspect us. */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno("prctl(PR_SET_DUMPABLE)");
@@ -400,7 +402,7 @@ void priv_start(int argc, char **argv, struct priv_start *st)
     return;
   if (st->request != PRIV_RUN)
     {
-      drop_privileges(st->caller_uid, st->caller_gid, 0);
+      drop_privileges(st->caller_uid, st->caller_gid, 0, ~0ULL);
       return;
     }
   /* Setuid mode learns --forward-signals only from the setup process. */
@@ -469,7 +471,7 @@ static void drop_join_caps(struct priv_start *st)
   /* Safe: CAP_SETPCAP is raised only to give up every capability at once. */
   if (cap_sets_set(JOIN_CAPS, 1ULL << CAP_SETPCAP) < 0)
     die_errno("Can't raise CAP_SETPCAP to drop capabilities");
-  drop_privileges(st->caller_uid, st->caller_gid, 0);
+  drop_privileges(st->caller_uid, st->caller_gid, 0, JOIN_CAPS);
   close(st->owner_userns_fd);
   st->owner_userns_fd = -1;
   st->join_caps = false;

@@ -240,16 +240,8 @@ static __attribute__((noreturn)) void hand_over_and_hold(const struct config *cf
   take_lock_files(cfg, keep);
   keep[cfg->n_lock_files] = cfg->sync_fd;
   keep[cfg->n_lock_files + 1] = join_fd;
-  /* The last report: the rest (as large as the environment) goes over the
-     socket, which the monitor reads only once it is told to. */
-  send_report(report_fd, REPORT_JOIN, 0);
-  close(report_fd);
-  callerns_send(join_fd, ns, n, cfg, cwd, cfg->unshare_pid, (const uint64_t *)ids.ino);
-  for (size_t i = 0; i < n; i++)
-    close(ns[i]);
-  free(cwd);
-  close_fds_except(keep, n_keep);
-  free(keep);
+  /* Everything the holder needs done is done before the hand-over, so that
+     it does not compete with the monitor and the command for a CPU. */
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = reap_children;
   sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -260,6 +252,16 @@ static __attribute__((noreturn)) void hand_over_and_hold(const struct config *cf
   if (cfg->die_with_parent)
     die_with_parent_now(0);
   drop_every_capability();
+  /* The last report: the rest (as large as the environment) goes over the
+     socket, which the monitor reads only once it is told to. */
+  send_report(report_fd, REPORT_JOIN, 0);
+  close(report_fd);
+  callerns_send(join_fd, ns, n, cfg, cwd, cfg->unshare_pid, (const uint64_t *)ids.ino);
+  for (size_t i = 0; i < n; i++)
+    close(ns[i]);
+  free(cwd);
+  close_fds_except(keep, n_keep);
+  free(keep);
   hold_until_command_exits(cfg, join_fd);
 }
 
