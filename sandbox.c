@@ -220,9 +220,9 @@ static void reap_children(int sig)
 /* Setuid mode, the command in the caller's user namespace (callerns.c):
    hand the monitor our namespaces and the command's state, then hold the
    sandbox (its pid 1 with --unshare-pid: reaping orphans; the --lock-file
-   locks; --sync-fd) until the monitor closes JOIN_FD once the command has
-   exited, or dies. Like pid 1 otherwise: no capabilities, the command's
-   seccomp programs, not dumpable. */
+   locks; --sync-fd) until the command exits, which the pidfd the monitor
+   sends says even if the monitor is gone by then. Like pid 1 otherwise: no
+   capabilities, the command's seccomp programs, not dumpable. */
 static __attribute__((noreturn)) void hand_over_and_hold(const struct config *cfg, int report_fd,
                                                          int join_fd, int proc_fd)
 {
