@@ -35,6 +35,7 @@ void config_init(struct config *cfg, enum run_mode mode, uid_t uid, gid_t gid)
   cfg->block_fd = cfg->info_fd = cfg->json_status_fd = cfg->sync_fd = -1;
   cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = cfg->userns_block_fd = -1;
   cfg->reserved_fd = -1;
+  cfg->join_fd = -1;
 }
 
 /* bwrap's default modes: directories and tmpfs 0755, --file 0666. */
@@ -98,7 +99,7 @@ static int parse_fd_arg(struct config *cfg, const char *option, const char *arg,
   if (!parse_fd(arg, &fd))
     die("Invalid fd: %s", arg);
   record_fd_use(cfg, option, fd, use);
-  if (fd == cfg->reserved_fd || fcntl(fd, F_GETFD) < 0)
+  if (fd == cfg->reserved_fd || fd == cfg->join_fd || fcntl(fd, F_GETFD) < 0)
     die("%s: fd %d is not open", option, fd);
   return fd;
 }

@@ -121,6 +121,8 @@ struct config {
   int block_fd, info_fd, json_status_fd, sync_fd;  /* -1 when unused */
   int userns_fd, userns2_fd, pidns_fd, userns_block_fd; /* -1 when unused */
   int reserved_fd;      /* foil's own fd when the command line is parsed, or -1 */
+  int join_fd;          /* setuid mode: the socket to the monitor, also foil's own, or -1 */
+  bool callerns;        /* the command runs in the caller's user namespace (callerns.c) */
   struct fd_use_record { int fd; bool consumed; const char *option; } *fd_uses;
   size_t n_fd_uses;     /* every fd argument so far, to refuse conflicting uses */
   bool info_written;    /* the monitor already wrote --info-fd (--userns-block-fd) */

@@ -5,6 +5,7 @@
  */
 #include "report.h"
 #include "foil.h"
+#include "privileged.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -77,6 +78,13 @@ void forward_signals_to(pid_t pid, bool from_terminal_too)
       die_errno("sigaction");
 }
 
+void reset_forwarded_signals(void)
+{
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    if (signal(forwarded_signals[i], SIG_DFL) == SIG_ERR)
+      die_errno("signal");
+}
+
 /* With --forward-signals a signal sent to foil once the command runs must
    reach it. Until each process on the way knows where to forward (the
    monitor: the main pid, from the reports; pid 1: after its fork), the
@@ -117,52 +125,95 @@ void restore_sigpipe(void)
     die_errno("sigaction");
 }
 
-/* The monitor: unprivileged, reads the sandbox's reports until the payload is
-   exec'd (or setup failed), then waits for the main process. */
-int monitor(pid_t child, int report_fd, pid_t caller_pid)
+/* Reads the sandbox's reports until the payload is exec'd (or setup failed)
+   or, in setuid mode, until the setup process hands the sandbox over
+   (REPORT_JOIN). In setuid mode this runs with the join capabilities still
+   permitted, none effective (privileged.h): each report is two integers, and
+   none of them is used with a capability; REPORT_LAYOUT saying the command
+   runs below the sandbox's user namespace drops them for good at once. */
+void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state *m)
 {
-  pid_t main_pid = child;
   struct report r = { 0, 0 };
-  int status, json_fd = -1;
-  bool exec_ok = false;
 
+  memset(m, 0, sizeof *m);
+  m->main_pid = st->child;
+  m->json_fd = m->hold_fd = m->exec_fd = -1;
   ignore_sigpipe();
   while (RETRY_EINTR(read(report_fd, &r, sizeof r)) == (ssize_t)sizeof r)
     {
       if (r.type == REPORT_MAIN_PID)
-        main_pid = forward_to_pid = r.value;
+        m->main_pid = forward_to_pid = r.value;
       else if (r.type == REPORT_FORWARD_SIGNALS && r.value == FORWARD_NONE)
         release_held_signals();
       else if (r.type == REPORT_FORWARD_SIGNALS)
         {
-          forward_signals_to(main_pid, r.value == FORWARD_WITH_TERMINAL);
+          m->forwarding = true;
+          forward_signals_to(m->main_pid, r.value == FORWARD_WITH_TERMINAL);
         }
       else if (r.type == REPORT_DIE_WITH_PARENT)
-        die_with_parent_now(caller_pid);
+        die_with_parent_now(st->caller_pid);
       else if (r.type == REPORT_JSON_STATUS_FD)
-        json_fd = r.value;
+        m->json_fd = r.value;
       else if (r.type == REPORT_EXEC || r.type == REPORT_EXEC_FAILED)
-        exec_ok = r.type == REPORT_EXEC;
-      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd)
+        m->exec_ok = r.type == REPORT_EXEC;
+      else if (r.type == REPORT_CLOSE_FD && r.value > 2 && r.value != report_fd &&
+               r.value != st->join[0] && r.value != st->owner_userns_fd)
         close(r.value);
+      else if (r.type == REPORT_LAYOUT && r.value == 0)
+        priv_drop(st);
+      else if (r.type == REPORT_JOIN)
+        {
+          m->join = true;
+          break;
+        }
     }
   close(report_fd);
-  /* The command runs (or setup is over): main_pid is final. */
+}
+
+void monitor_forward_to(struct monitor_state *m, pid_t pid)
+{
+  if (m->forwarding)
+    forward_to_pid = pid;
+}
+
+/* Once the command runs (or setup is over): wait for the main process;
+   with a holder (callerns.c), tell it to go by closing HOLD_FD and wait
+   for it too, so that the sandbox is gone when foil returns. */
+int monitor_finish(struct monitor_state *m)
+{
+  int status, holder_status;
+  bool holder_done = m->holder <= 0;
+
   release_held_signals();
   for (;;)
     {
       pid_t w = (pid_t)RETRY_EINTR(waitpid(-1, &status, 0));
       if (w < 0)
         die_errno("waitpid");
-      if (w == main_pid)
+      if (w == m->holder)
+        holder_done = true;
+      if (w == m->main_pid)
         break;
     }
-  if (json_fd >= 0 && exec_ok)
+  if (m->hold_fd >= 0)
+    close(m->hold_fd);
+  /* Read once the command is gone: what it said before exec, or nothing. */
+  if (m->exec_fd >= 0)
+    {
+      struct report r = { 0, 0 };
+
+      while (RETRY_EINTR(read(m->exec_fd, &r, sizeof r)) == (ssize_t)sizeof r)
+        m->exec_ok = r.type == REPORT_EXEC;
+      close(m->exec_fd);
+    }
+  if (!holder_done && RETRY_EINTR(waitpid(m->holder, &holder_status, 0)) < 0 && errno != ECHILD)
+    die_errno("waitpid");
+  if (m->json_fd >= 0 && m->exec_ok)
     {
       char line[64];
       int n = snprintf(line, sizeof line, "{ \"exit-code\": %d }\n", exit_status_of(status));
-      if (write_all(json_fd, line, (size_t)n) < 0)
-        warn("Can't write to --json-status-fd %d: %s", json_fd, strerror(errno));
+      if (write_all(m->json_fd, line, (size_t)n) < 0)
+        warn("Can't write to --json-status-fd %d: %s", m->json_fd, strerror(errno));
     }
   return exit_status_of(status);
 }

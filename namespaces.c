@@ -150,18 +150,12 @@ static bool process_has_exited(int pidfd, int timeout_ms)
 }
 
 
-#define N_REPORTED_NS 7
-
-struct namespace_ids {
-  unsigned long long ino[N_REPORTED_NS];   /* 0: not reported */
-};
-
 static const char *const ns_keys[N_REPORTED_NS] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "uts" };
 
 /* Read through an fd to the host's /proc opened earlier: once the pid-1
    child has done pivot_root, so have we (pivot_root moves every process of
    the mount namespace), and "/proc" means the sandbox's. */
-static void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids)
+void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids)
 {
   /* The pid and time namespaces are those of our children. */
   static const char *const files[N_REPORTED_NS] = { "cgroup", "ipc", "mnt", "net", "pid_for_children",
@@ -183,7 +177,7 @@ static void collect_namespace_ids(const struct config *cfg, int proc_fd, struct 
 /* "child-pid" and the inode of every namespace foil created (not the user
    namespace), as bwrap writes them: pretty for --info-fd, one line for
    --json-status-fd. */
-static void write_namespace_report(const struct config *cfg, pid_t child_pid,
+void write_namespace_report(const struct config *cfg, pid_t child_pid,
                                    const struct namespace_ids *ids)
 {
   char info[1024], line[1024];
@@ -215,6 +209,9 @@ void report_namespaces(const struct config *cfg, pid_t child_pid, int proc_fd)
 {
   struct namespace_ids ids;
 
+  /* The monitor reports instead, once the command exists (callerns.c). */
+  if (cfg->callerns)
+    return;
   collect_namespace_ids(cfg, proc_fd, &ids);
   write_namespace_report(cfg, child_pid, &ids);
 }
@@ -348,7 +345,8 @@ void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd)
 
 static bool limits_user_namespaces(const struct config *cfg)
 {
-  return uses_user_namespace(cfg) && (cfg->mode == MODE_SETUID || cfg->disable_userns);
+  return uses_user_namespace(cfg) && !cfg->callerns &&
+         (cfg->mode == MODE_SETUID || cfg->disable_userns);
 }
 
 void open_userns_files(const struct config *cfg, struct userns_files *f)

@@ -17,8 +17,18 @@ struct userns_files {
 };
 void open_userns_files(const struct config *cfg, struct userns_files *f);
 
-/* Write "child-pid" and the namespace ids to --info-fd/--json-status-fd. */
+/* Write "child-pid" and the namespace ids to --info-fd/--json-status-fd
+   (not with cfg->callerns: the monitor does, see below). */
 void report_namespaces(const struct config *cfg, pid_t child_pid, int proc_fd);
+/* The same in two steps: the ids of the namespaces the options created
+   (PROC_FD: the host's /proc; of cgroup, ipc, mnt, net, pid, time, uts; 0 when
+   not created), and the report itself. */
+#define N_REPORTED_NS 7   /* cgroup, ipc, mnt, net, pid, time, uts */
+struct namespace_ids {
+  unsigned long long ino[N_REPORTED_NS];   /* 0: not reported */
+};
+void collect_namespace_ids(const struct config *cfg, int proc_fd, struct namespace_ids *ids);
+void write_namespace_report(const struct config *cfg, pid_t child_pid, const struct namespace_ids *ids);
 /* --unshare-pid/--pidns: returns in the future pid 1 of the sandbox (the
    others report to the monitor and leave, or wait). */
 void enter_pid_namespace(struct config *cfg, int report_fd, int proc_fd);

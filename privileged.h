@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "foil.h"
 
@@ -23,6 +24,12 @@ struct priv_start {
   sigset_t caller_sigmask;  /* the mask before the held signals were blocked */
   pid_t child;              /* the setup process: its pid in the monitor, 0 in
                                it, -1 while it does not exist */
+  /* Setuid mode only: */
+  int join[2];              /* socket: the setup process's namespaces to the
+                               monitor ([0] the monitor's end) */
+  int owner_userns_fd;      /* the sandbox's user namespace, in the monitor */
+  struct stat owner;        /* its identity, taken when it was opened */
+  bool join_caps;           /* the monitor still holds JOIN_CAPS permitted */
 };
 
 /* How foil was started. In setuid mode this first sets fsuid/fsgid to the
@@ -50,8 +57,23 @@ void priv_prepare_spawn(struct priv_start *st, bool hold_signals);
    before the caller releases the child, and the child closes
    close_in_child (the --info-fd its reader waits on). */
 pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
-                                   int close_in_child, int *go_fd);
+                                   int close_in_child, int *go_fd, int *userns_fd);
 void priv_release_child(int go_fd);
+
+/* Setuid mode: the monitor keeps CAP_SYS_ADMIN, CAP_SYS_CHROOT and
+   CAP_SETPCAP permitted (none effective) after priv_start(), until either
+   call below. priv_join() checks that each fd is a mount, pid, ipc, uts,
+   net or cgroup namespace owned by the sandbox's user namespace (each type
+   at most once, a mount namespace required), joins them all and drops
+   every privilege for good; any other fd is a fatal error. priv_drop()
+   drops every privilege for good (the command runs below that user
+   namespace, or setup failed); it does nothing when none is held. */
+#define JOIN_MAX_FDS 6
+void priv_join(struct priv_start *st, const int *fds, size_t n);
+/* The check priv_join() makes, on its own (for the tests): 0 if every fd
+   is a namespace OWNER owns, as above, each type in TYPES; else -1. */
+int priv_check_namespaces(const struct stat *owner, const int *fds, size_t n, int *types);
+void priv_drop(struct priv_start *st);
 
 /* The capability syscalls, also used by lockdown.c. */
 struct cap_sets {

@@ -18,6 +18,9 @@ enum report_type {
   REPORT_EXEC_FAILED,
   REPORT_FORWARD_SIGNALS,     /* value: enum forwarding (sent in every mode) */
   REPORT_CLOSE_FD,            /* value: an fd whose reader waits for end of file */
+  REPORT_LAYOUT,              /* setuid mode: value 1 if the command runs in the
+                                 caller's user namespace (callerns.c), else 0 */
+  REPORT_JOIN,                /* the namespaces follow on the join socket */
 };
 
 enum forwarding { FORWARD_NONE, FORWARD_SENT, FORWARD_WITH_TERMINAL };
@@ -30,9 +33,25 @@ struct report {
 /* Send one report; dies if the monitor cannot be told. */
 void send_report(int fd, enum report_type type, int value);
 
-/* The monitor: reads the reports on report_fd until the payload is exec'd
-   (or setup failed), waits for the main process, returns its exit status. */
-int monitor(pid_t child, int report_fd, pid_t caller_pid);
+/* The monitor: monitor_reports() reads the reports on report_fd until the
+   payload is exec'd (or setup failed), or the sandbox is handed over (then
+   join is set); monitor_finish() waits for the main process and returns
+   its exit status. */
+struct priv_start;
+struct monitor_state {
+  pid_t main_pid;   /* the process whose status is foil's */
+  pid_t holder;     /* callerns.c: the setup process left holding the sandbox */
+  int hold_fd;      /* closing it lets the holder go, or -1 */
+  int exec_fd;      /* callerns.c: the command's reports (REPORT_EXEC...), or -1 */
+  int json_fd;      /* --json-status-fd, or -1 */
+  bool exec_ok, join, forwarding;
+};
+void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state *m);
+/* --forward-signals: forward to PID from now on. */
+void monitor_forward_to(struct monitor_state *m, pid_t pid);
+int monitor_finish(struct monitor_state *m);
+/* Signals forwarded by this process's handlers get their default action back. */
+void reset_forwarded_signals(void);
 
 /* The exit status foil passes on for a wait() status (128+N for signal N). */
 int exit_status_of(int status);

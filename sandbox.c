@@ -4,15 +4,24 @@
  *
  * Processes (see SECURITY.md):
  *   monitor  - the process the caller started; after the privileged start it
- *              holds nothing, waits for the sandbox and passes its status on
- *              (monitor.c).
+ *              holds nothing (in setuid mode: three capabilities, permitted
+ *              only, until it joins the sandbox or learns it will not),
+ *              waits for the sandbox and passes its status on (monitor.c).
  *   setup    - cloned into the sandbox's user namespace; parses the arguments,
  *              unshares namespaces, builds the root, drops everything, execs.
  *   reaper   - with --unshare-pid, the setup process forks the payload and
  *              stays as pid 1, exiting with the payload's status.
+ * In setuid mode without --unshare-user (callerns.c), instead:
+ *   setup    - builds the sandbox, hands the monitor its namespaces and the
+ *              command's state, and stays as the holder (pid 1 with
+ *              --unshare-pid) until the command exits.
+ *   monitor  - checks and joins those namespaces, drops its capabilities for
+ *              good, forks the command (start_command()), and waits.
+ *   command  - in the sandbox's namespaces but the caller's user namespace.
  *
  * Files, each using only those below it:
  *   sandbox.c     main(), the setup process, the reaper, the exec
+ *   callerns.c    setuid mode's hand-over of the sandbox to the monitor
  *   namespaces.c  unshare, the pid namespace, the payload's user namespace
  *   cmdline.c     argv -> struct config and its list of setup operations
  *   monitor.c     the monitor, the report pipe (report.h), signal handling
@@ -28,6 +37,7 @@
  * privileged.c's capability syscalls.)
  */
 #include "foil.h"
+#include "callerns.h"
 #include "cmdline.h"
 #include "bind-mount.h"
 #include "sources.h"
@@ -40,6 +50,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +60,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static void change_directory(const struct config *cfg, const char *old_cwd)
 {
@@ -178,6 +191,82 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
   }
 }
 
+/* The holder's wait: for the command's pidfd from the monitor (end of file:
+   it went away before starting the command), then for the command's exit.
+   As pid 1 it runs under the command's seccomp programs, like the reaper. */
+static __attribute__((noreturn)) void hold_until_command_exits(const struct config *cfg, int join_fd)
+{
+  int pidfd = callerns_receive_command(join_fd);
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+  if (cfg->unshare_pid)
+    load_seccomp_programs(cfg);
+  if (pidfd < 0)
+    _exit(1);
+  while (poll(&p, 1, -1) < 0)
+    if (errno != EINTR)
+      _exit(1);
+  _exit(0);
+}
+
+static void reap_children(int sig)
+{
+  int saved = errno;
+
+  (void)sig;
+  while (waitpid(-1, NULL, WNOHANG) > 0)
+    ;
+  errno = saved;
+}
+
+/* Setuid mode, the command in the caller's user namespace (callerns.c):
+   hand the monitor our namespaces and the command's state, then hold the
+   sandbox (its pid 1 with --unshare-pid: reaping orphans; the --lock-file
+   locks; --sync-fd) until the command exits, which the pidfd the monitor
+   sends says even if the monitor is gone by then. Like pid 1 otherwise: no
+   capabilities, the command's seccomp programs, not dumpable. */
+static __attribute__((noreturn)) void hand_over_and_hold(const struct config *cfg, int report_fd,
+                                                         int join_fd, int proc_fd)
+{
+  int ns[JOIN_MAX_FDS];
+  size_t n = callerns_open_namespaces(proc_fd, ns), n_keep = cfg->n_lock_files + 2;
+  int *keep = xcalloc(n_keep, sizeof(int));
+  struct namespace_ids ids;
+  char *cwd = get_current_dir_name();
+  struct sigaction sa;
+
+  if (cwd == NULL)
+    die_errno("getcwd");
+  collect_namespace_ids(cfg, proc_fd, &ids);
+  close(proc_fd);
+  take_lock_files(cfg, keep);
+  keep[cfg->n_lock_files] = cfg->sync_fd;
+  keep[cfg->n_lock_files + 1] = join_fd;
+  /* Everything the holder needs done is done before the hand-over, so that
+     it does not compete with the monitor and the command for a CPU. */
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = reap_children;
+  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGCHLD, &sa, NULL) < 0)
+    die_errno("sigaction");
+  release_held_signals();
+  if (cfg->die_with_parent)
+    die_with_parent_now(0);
+  drop_every_capability();
+  /* The last report: the rest (as large as the environment) goes over the
+     socket, which the monitor reads only once it is told to. */
+  send_report(report_fd, REPORT_JOIN, 0);
+  close(report_fd);
+  callerns_send(join_fd, ns, n, cfg, cwd, cfg->unshare_pid, (const uint64_t *)ids.ino);
+  for (size_t i = 0; i < n; i++)
+    close(ns[i]);
+  free(cwd);
+  close_fds_except(keep, n_keep);
+  free(keep);
+  hold_until_command_exits(cfg, join_fd);
+}
+
 /* The setup process: cfg is parsed already (user-namespace and root mode
    parse before the clone), or parsed here (setuid mode parses nothing before
    the privileged start is over). */
@@ -200,8 +289,12 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
       /* Parsed only now, in the sandbox's user namespace, unprivileged. */
       config_init(&cfg, st->mode, st->caller_uid, st->caller_gid);
       cfg.reserved_fd = report_fd;
+      cfg.join_fd = st->join[1];
       parse_args(&cfg, argc - 1, argv + 1);
       validate_config(&cfg);
+      cfg.callerns = callerns_layout(&cfg);
+      /* Without it, the monitor drops its last capabilities now. */
+      send_report(report_fd, REPORT_LAYOUT, cfg.callerns);
     }
   else
     cfg = *parsed;
@@ -217,7 +310,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
   if (!cfg.forward_signals)
     release_held_signals();
   /* The monitor's copy of --info-fd would hide the end of file its reader waits for. */
-  if (cfg.info_fd >= 0 && !cfg.info_written)
+  if (cfg.info_fd >= 0 && !cfg.info_written && !cfg.callerns)
     send_report(report_fd, REPORT_CLOSE_FD, cfg.info_fd);
   old_umask = umask(0);
   unshare_namespaces(&cfg);
@@ -235,9 +328,10 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
   for (const struct setup_op *op = cfg.ops; op != NULL; op = op->next)
     run_setup_op(&ctx, op);
   pivot_into_new_root(&ctx);
-  if (uses_user_namespace(&cfg))
+  if (uses_user_namespace(&cfg) && !cfg.callerns)
     enter_final_user_namespace(&cfg, &uf);
-  close(uf.proc_fd);
+  if (!cfg.callerns)
+    close(uf.proc_fd);
   if (cfg.assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
     die("creation of new user namespaces was not disabled as requested");
   change_directory(&cfg, old_cwd);
@@ -248,6 +342,8 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
   if (cfg.new_session && setsid() < 0)
     die_errno("setsid");
   umask(old_umask);
+  if (cfg.callerns)
+    hand_over_and_hold(&cfg, report_fd, st->join[1], uf.proc_fd);
   has_reaper = !cfg.as_pid_1 &&
                (cfg.unshare_pid || cfg.pidns_fd >= 0 || cfg.sync_fd >= 0 || cfg.n_lock_files > 0);
   if (has_reaper)
@@ -309,13 +405,104 @@ static pid_t spawn_setup_process(const struct priv_start *st, struct config *cfg
     return fork();
   /* The monitor writes --info-fd itself; the setup process must not. */
   cfg->info_written = external_maps;
-  pid = priv_spawn_in_user_namespace(st, !external_maps, external_maps ? cfg->info_fd : -1, &go_fd);
+  pid = priv_spawn_in_user_namespace(st, !external_maps, external_maps ? cfg->info_fd : -1, &go_fd,
+                                     NULL);
   if (pid == 0)
     return 0;
   if (external_maps)
     wait_for_external_maps(cfg, pid);
   priv_release_child(go_fd);
   return pid;
+}
+
+/* The command, forked by the monitor in the sandbox's namespaces (pid
+   namespace included) but in the caller's user namespace, with no
+   capability: it waits for GO_FD when there is one (its pid is reported
+   first), then does what exec_payload() did for the setup process's
+   command. */
+static __attribute__((noreturn)) void start_command(struct config *cfg, const struct callerns_state *cs,
+                                                    int go_fd, int exec_fd)
+{
+  char byte;
+
+  reset_forwarded_signals();
+  if (go_fd >= 0 && RETRY_EINTR(read(go_fd, &byte, 1)) != 1)
+    _exit(1);   /* the monitor failed and said why */
+  if (go_fd >= 0)
+    close(go_fd);
+  /* Its reader waits for end of file; the monitor has written it. */
+  if (cfg->info_fd >= 0)
+    close(cfg->info_fd);
+  set_error_json_fd(cfg->json_status_fd);
+  if (chdir(cs->cwd) < 0)
+    die_errno("Can't chdir to %s", cs->cwd);
+  environ = cs->env;
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+  if (cfg->new_session && setsid() < 0)
+    die_errno("setsid");
+  exec_payload(cfg, true, exec_fd);
+}
+
+/* The monitor's side of callerns.c: join, then (with no privilege left)
+   read the command's state, fork the command, report the pids. Returns
+   with the command as M's main pid, or at once if setup failed. */
+static void run_in_caller_namespace(struct priv_start *st, struct monitor_state *m)
+{
+  int ns[JOIN_MAX_FDS], go[2] = { -1, -1 }, exec_pipe[2];
+  size_t len;
+  ssize_t n = callerns_receive_namespaces(st->join[0], ns, &len);
+  struct config cfg;
+  struct callerns_state cs;
+  struct namespace_ids ids;
+  pid_t pid;
+  bool hold;
+
+  if (n < 0)
+    return;
+  priv_join(st, ns, (size_t)n);
+  for (ssize_t i = 0; i < n; i++)
+    close(ns[i]);
+  config_init(&cfg, MODE_SETUID, st->caller_uid, st->caller_gid);
+  callerns_receive_state(st->join[0], len, &cfg, &cs);
+  for (size_t i = 0; i < cs.n_close; i++)
+    if (cs.close[i] > 2 && cs.close[i] != st->join[0])
+      close(cs.close[i]);
+  memcpy(ids.ino, cs.ns_ids, sizeof ids.ino);
+  /* child-pid is written before the command may run, so that a failed
+     write stops it: the holder's (pid 1) is known now; the command's only
+     once it is forked, and it then waits for the go-ahead. */
+  if (cs.pidns)
+    write_namespace_report(&cfg, m->main_pid, &ids);
+  hold = !cs.pidns && (cfg.info_fd >= 0 || cfg.json_status_fd >= 0);
+  if ((hold && pipe2(go, O_CLOEXEC) < 0) || pipe2(exec_pipe, O_CLOEXEC) < 0)
+    die_errno("pipe2");
+  pid = fork();
+  if (pid < 0)
+    die_errno("Can't start the command in the sandbox");
+  if (pid == 0)
+    {
+      if (hold)
+        close(go[1]);
+      close(exec_pipe[0]);
+      start_command(&cfg, &cs, go[0], exec_pipe[1]);
+    }
+  if (hold)
+    close(go[0]);
+  close(exec_pipe[1]);
+  m->holder = m->main_pid;
+  m->main_pid = pid;
+  m->hold_fd = st->join[0];
+  m->exec_fd = exec_pipe[0];
+  monitor_forward_to(m, pid);
+  callerns_send_command(st->join[0], pid);
+  if (hold)
+    {
+      write_namespace_report(&cfg, pid, &ids);
+      if (write_all(go[1], "g", 1) < 0)
+        die_errno("Can't start the command");
+      close(go[1]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -348,9 +535,21 @@ int main(int argc, char **argv)
     die_errno("fork");
   if (st.child > 0)
     {
+      struct monitor_state m;
+
       close(st.report[1]);
-      return monitor(st.child, st.report[0], st.caller_pid);
+      if (st.join[1] >= 0)
+        close(st.join[1]);
+      monitor_reports(&st, st.report[0], &m);
+      if (m.join)
+        run_in_caller_namespace(&st, &m);
+      priv_drop(&st);
+      if (st.join[0] >= 0 && m.hold_fd != st.join[0])
+        close(st.join[0]);
+      return monitor_finish(&m);
     }
   close(st.report[0]);
+  if (st.join[0] >= 0)
+    close(st.join[0]);
   run_sandbox(parsed, &st, argc, argv);
 }

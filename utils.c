@@ -24,6 +24,11 @@ void set_error_exit_status(int status)
   error_exit_status = status;
 }
 
+int error_exit_status_of_setup(void)
+{
+  return error_exit_status;
+}
+
 void set_error_json_fd(int fd)
 {
   error_json_fd = fd;

@@ -21,6 +21,8 @@ void set_level_prefix(bool enabled);
 void set_error_exit_status(int status);
 /* Also report errors as { "setup-error": "..." } lines on this fd (-1: off). */
 void set_error_json_fd(int fd);
+/* The status set_error_exit_status() set (1 by default). */
+int error_exit_status_of_setup(void);
 /* Print "<prog>: <message>" and exit 1. The _errno variants append strerror(errno). */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *fmt, ...);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -453,13 +455,15 @@ static void check_process(pid_t pid, char *problems, size_t len, int *payloads)
  * ambient sets. Sandbox uid 0 (--uid 0) must map to the caller.
  * FAILS AGAINST setuid bwrap: with --unshare-user its monitor process
  * keeps "Uid: 0 0 0 0" (without capabilities) for the sandbox's life. */
-static void check_ids_and_caps(bool uid0)
+static void check_ids_and_caps(bool uid0, bool unshare_user)
 {
   struct args a = { 0 };
   int in, out, err;
   char line[256];
   args_probe(&a);
-  args_addv(&a, "--unshare-pid", "--unshare-user", END);
+  args_add(&a, "--unshare-pid");
+  if (unshare_user)
+    args_add(&a, "--unshare-user");
   if (uid0)
     args_addv(&a, "--uid", "0", "--gid", "0", END);
   args_addv(&a, "/probe", "wait-stdin", END);
@@ -495,8 +499,11 @@ static void check_ids_and_caps(bool uid0)
 
 START_TEST(ids_and_caps_of_every_process)
 {
-  check_ids_and_caps(false);
-  check_ids_and_caps(true);
+  check_ids_and_caps(false, true);
+  check_ids_and_caps(true, true);
+  /* Setuid mode: the command in the caller's user namespace, the monitor
+     after joining the sandbox's namespaces. */
+  check_ids_and_caps(false, false);
 }
 END_TEST
 
@@ -518,21 +525,221 @@ START_TEST(payload_caps_and_nnp)
 }
 END_TEST
 
-/* Setuid mode: the payload can never create a nested user namespace (it
- * would hold capabilities there), with or without --unshare-user.
+/* Setuid mode with --unshare-user (or --disable-userns): the payload can
+ * never create a nested user namespace (it would hold capabilities there).
+ * Without it, the payload runs in the caller's own user namespace, where the
+ * host's policy decides, as for any other process of the caller: it may
+ * create one exactly when the caller may.
  * FAILS AGAINST bwrap: its setuid payload can unshare(CLONE_NEWUSER). */
 START_TEST(setuid_no_nested_userns)
 {
   struct result r;
+  struct spawn direct = { .exec_path = suite.probe };
+  struct args a = { 0 };
+  args_add(&a, "unshare-user");
+  run(&r, &direct, &a);
+  args_free(&a);
+  bool caller_may = has_line(r.out, "unshare-user -: ok");
+  result_free(&r);
+  RUN(&r, "--unshare-pid", "/probe", "unshare-user");
+  assert_ok(&r);
+  ck_assert_msg(strstr(r.out, "unshare-user -: ") && has_line(r.out, "unshare-user -: ok") == caller_may,
+                "without --unshare-user the payload %s a user namespace, the caller %s:\n%s",
+                caller_may ? "cannot create" : "created", caller_may ? "can" : "cannot", r.out);
+  result_free(&r);
   RUN(&r, "/probe", "unshare-user");
   assert_ok(&r);
-  ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
-                "payload created a user namespace:\n%s", r.out);
+  ck_assert_msg(strstr(r.out, "unshare-user -: ") && has_line(r.out, "unshare-user -: ok") == caller_may,
+                "without --unshare-pid either, the payload %s a user namespace, the caller %s:\n%s",
+                caller_may ? "cannot create" : "created", caller_may ? "can" : "cannot", r.out);
   result_free(&r);
   RUN(&r, "--unshare-user", "/probe", "unshare-user");
   assert_ok(&r);
   ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
                 "payload created a user namespace:\n%s", r.out);
+  result_free(&r);
+  RUN(&r, "--unshare-user", "--disable-userns", "/probe", "unshare-user");
+  assert_ok(&r);
+  ck_assert_msg(strstr(r.out, "unshare-user -: ") && !has_line(r.out, "unshare-user -: ok"),
+                "payload created a user namespace with --disable-userns:\n%s", r.out);
+  result_free(&r);
+}
+END_TEST
+
+/* ---------------- the command in the caller's user namespace ---------------- */
+
+/* A sandbox of every namespace but the user namespace (plus --unshare-user
+ * with UNSHARE_USER; the pid namespace only with UNSHARE_PID) whose command, "cat" from the host, has written "hi"
+ * to /tmp/m on a private tmpfs and waits on stdin. Returns foil's pid and
+ * the command's; *in is its stdin. */
+static pid_t start_inspectable(bool unshare_user, bool unshare_pid, int *in, pid_t *command)
+{
+  struct args a = { 0 };
+  int out, err;
+  char line[64], comm[64];
+  args_addv(&a, "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup", END);
+  if (unshare_pid)
+    args_add(&a, "--unshare-pid");
+  if (unshare_user)
+    args_add(&a, "--unshare-user");
+  args_addv(&a, "--", "/bin/sh", "-c", "echo hi >/tmp/m && echo ready && exec cat", END);
+  pid_t pid = start(NULL, &a, in, &out, &err);
+  args_free(&a);
+  read_line_within(out, line, sizeof line, LONG_MS, "the command's ready line");
+  ck_assert_str_eq(line, "ready");
+  close(out);
+  close(err);
+  *command = -1;
+  for (int round = 0; round < 1000 && *command < 0; round++)
+    {
+      pid_t pids[64];
+      int n = descendants(pid, pids, 64);
+      for (int i = 1; i < n; i++)
+        if (read_comm(pids[i], comm, sizeof comm) && !strcmp(comm, "cat"))
+          *command = pids[i];
+      if (*command < 0)
+        usleep(10000);
+    }
+  ck_assert_msg(*command > 0, "the command never showed up");
+  return pid;
+}
+
+static void stop_inspectable(pid_t pid, int in)
+{
+  close(in);
+  ck_assert_int_eq(wait_code(pid), 0);
+}
+
+static const char *const sandbox_ns[] = { "mnt", "pid", "net", "ipc", "uts", "cgroup" };
+
+/* Portals identify a sandboxed app by reading /proc/PID/root/.flatpak-info
+ * of the D-Bus peer, as the caller. With --unshare-pid and without
+ * --unshare-user, the caller reads the command's root and namespaces in
+ * every mode, setuid mode included (as with bwrap).
+ * FAILS AGAINST setuid foil whose command runs below the root-owned user
+ * namespace (as before this layout). */
+static void inspect_command(bool unshare_pid)
+{
+  int in;
+  pid_t command, pid = start_inspectable(false, unshare_pid, &in, &command);
+  char p[128], *m;
+  pathf(p, sizeof p, "/proc/%d/root/tmp/m", (int)command);
+  m = read_file(p);
+  ck_assert_msg(m && !strcmp(m, "hi\n"), "the caller cannot read %s: %s", p, m ? m : strerror(errno));
+  free(m);
+  for (size_t i = 0; i < sizeof sandbox_ns / sizeof sandbox_ns[0]; i++)
+    {
+      char target[128], own[128];
+      pathf(p, sizeof p, "/proc/%d/ns/%s", (int)command, sandbox_ns[i]);
+      ssize_t n = readlink(p, target, sizeof target - 1);
+      ck_assert_msg(n > 0, "the caller cannot read %s: %s", p, strerror(errno));
+      target[n] = 0;
+      pathf(p, sizeof p, "/proc/self/ns/%s", sandbox_ns[i]);
+      n = readlink(p, own, sizeof own - 1);
+      ck_assert(n > 0);
+      own[n] = 0;
+      ck_assert_msg(strcmp(target, own) != 0 || (!unshare_pid && !strcmp(sandbox_ns[i], "pid")),
+                    "the command is in the caller's %s", target);
+    }
+  stop_inspectable(pid, in);
+}
+
+START_TEST(caller_inspects_command)
+{
+  inspect_command(true);
+  /* Flatpak's D-Bus proxy runs without --unshare-pid; portals read its
+     /proc/PID/root/.flatpak-info too. */
+  inspect_command(false);
+}
+END_TEST
+
+/* Setuid mode: the caller reads the command's namespaces, yet cannot enter
+ * one of them (they belong to the root-owned user namespace), with setns()
+ * as with `nsenter -t PID`. Each attempt runs in a child, so that a
+ * success cannot move the test itself. The command is in the caller's own
+ * user namespace. */
+START_TEST(setns_into_sandbox_fails)
+{
+  int in;
+  pid_t command, pid = start_inspectable(false, true, &in, &command);
+  char p[128], target[128], own[128];
+  for (size_t i = 0; i < sizeof sandbox_ns / sizeof sandbox_ns[0]; i++)
+    {
+      pathf(p, sizeof p, "/proc/%d/ns/%s", (int)command, sandbox_ns[i]);
+      int fd = open(p, O_RDONLY | O_CLOEXEC);
+      ck_assert_msg(fd >= 0, "the caller cannot open %s: %s", p, strerror(errno));
+      pid_t child = fork();
+      if (child == 0)
+        _exit(setns(fd, 0) == 0 ? 0 : errno == EPERM ? 1 : 2);
+      int code = wait_code(child);
+      close(fd);
+      ck_assert_msg(code == 1, "setns into the command's %s namespace: %s", sandbox_ns[i],
+                    code == 0 ? "succeeded" : "failed, but not with EPERM");
+    }
+  if (access("/usr/bin/nsenter", X_OK) == 0)
+    {
+      struct result r;
+      struct spawn o = { .exec_path = "/usr/bin/nsenter" };
+      struct args a = { 0 };
+      args_addv(&a, "-t", END);
+      args_addf(&a, "%d", (int)command);
+      args_addv(&a, "-m", "-p", "-n", "true", END);
+      run(&r, &o, &a);
+      args_free(&a);
+      ck_assert_msg(r.code != 0, "nsenter -t %d succeeded", (int)command);
+      result_free(&r);
+    }
+  pathf(p, sizeof p, "/proc/%d/ns/user", (int)command);
+  ssize_t n = readlink(p, target, sizeof target - 1);
+  ck_assert(n > 0);
+  target[n] = 0;
+  n = readlink("/proc/self/ns/user", own, sizeof own - 1);
+  ck_assert(n > 0);
+  own[n] = 0;
+  ck_assert_msg(!strcmp(target, own), "the command is in %s, not the caller's %s", target, own);
+  stop_inspectable(pid, in);
+}
+END_TEST
+
+/* Setuid mode with --unshare-user: the command stays below the root-owned
+ * user namespace, out of the caller's reach, as documented. */
+START_TEST(unshare_user_keeps_nested_layout)
+{
+  int in;
+  pid_t command, pid = start_inspectable(true, true, &in, &command);
+  char p[128], target[128];
+  pathf(p, sizeof p, "/proc/%d/root/tmp/m", (int)command);
+  ck_assert_msg(open(p, O_RDONLY | O_CLOEXEC) < 0 && errno == EACCES,
+                "the caller reads %s with --unshare-user", p);
+  pathf(p, sizeof p, "/proc/%d/ns/user", (int)command);
+  ck_assert_msg(readlink(p, target, sizeof target) < 0, "the caller reads %s with --unshare-user", p);
+  stop_inspectable(pid, in);
+}
+END_TEST
+
+/* The command in the caller's user namespace (setuid mode, --unshare-pid)
+ * has no capability in any set, NoNewPrivs, the caller's ids, and cannot
+ * mount, unmount or remount anything. */
+START_TEST(callerns_command_unprivileged)
+{
+  struct result r;
+  RUN(&r, "--unshare-pid", "--unshare-net", "/probe", "status");
+  assert_ok(&r);
+  ASSERT_LINE(&r, "capprm: 0000000000000000");
+  ASSERT_LINE(&r, "capeff: 0000000000000000");
+  ASSERT_LINE(&r, "capinh: 0000000000000000");
+  ASSERT_LINE(&r, "capamb: 0000000000000000");
+  ASSERT_LINE(&r, "capbnd: 0000000000000000");
+  ASSERT_LINE(&r, "nnp: 1");
+  ck_assert_msg(has_linef(r.out, "uid: %d", (int)getuid()), "payload uid differs from caller:\n%s", r.out);
+  result_free(&r);
+  RUN(&r, "--unshare-pid", "/probe", "umount", "/probe");
+  ck_assert_msg(strstr(r.out, "umount /probe: ") && !has_line(r.out, "umount /probe: ok"),
+                "the command unmounted /probe:\n%s", r.out);
+  result_free(&r);
+  RUN(&r, "--unshare-pid", "--tmpfs", "/t", "--remount-ro", "/t", "/probe", "remount-rw", "/t", "/t/f");
+  ck_assert_msg(!has_line(r.out, "remount-rw /t: ok"), "the command remounted /t:\n%s", r.out);
   result_free(&r);
 }
 END_TEST
@@ -604,6 +811,8 @@ void register_process_attack_tests(TCase *tc)
   const struct test_entry tests[] = {
     T(ptrace_setup_processes, S),   T(ids_and_caps_of_every_process, S | U),
     T(payload_caps_and_nnp, S | U), T(setuid_no_nested_userns, S),
+    T(caller_inspects_command, ALL), T(setns_into_sandbox_fails, S),
+    T(unshare_user_keeps_nested_layout, S), T(callerns_command_unprivileged, S | U),
     T(tiocsti_new_session, ALL),    { NULL, 0 },
   };
   add_tests(tc, tests);

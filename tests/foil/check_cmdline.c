@@ -2,6 +2,7 @@
    no privileges: these run anywhere). cmdline.c and the files below it are
    linked as they are; sandbox.c and its main() are not. */
 #include "cmdline.h"
+#include "callerns.h"
 #include "bind-mount.h"
 #include "lockdown.h"
 #include "utils.h"
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -723,6 +726,174 @@ START_TEST(landlock_and_time_options_are_recorded)
 }
 END_TEST
 
+/* ---- the monitor's check of the namespaces it is handed (privileged.c) ---- */
+
+static int open_ns(const char *name)
+{
+  char p[64];
+
+  snprintf(p, sizeof p, "/proc/self/ns/%s", name);
+  return open(p, O_RDONLY | O_CLOEXEC);
+}
+
+/* In a child: a user namespace U (the sandbox's, as the monitor sees it)
+   owning new mount and uts namespaces; the check must accept exactly
+   those, and refuse what a setup process the caller took over could send
+   instead: namespaces of the caller's own (the host's, here: what a caller
+   passes to foil through fd inheritance), one owned by a user namespace
+   nested in U, a user namespace, other kinds of fd, a type twice, or no
+   mount namespace. Exit 0: all as expected; 77: no user namespaces here. */
+static int check_namespace_fds(void)
+{
+  int host_mnt = open_ns("mnt"), host_net = open_ns("net"), mnt, uts, user, nested_mnt, p[2], file;
+  int types[JOIN_MAX_FDS];
+  struct stat owner;
+  char map[64];
+  unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+  FILE *f;
+
+  if (unshare(CLONE_NEWUSER) < 0)
+    return 77;
+  /* Mapped ids, so that a nested user namespace can be made below. */
+  snprintf(map, sizeof map, "0 %u 1\n", uid);
+  if ((f = fopen("/proc/self/uid_map", "w")) == NULL || fputs(map, f) < 0 || fclose(f) != 0)
+    return 16;
+  if ((f = fopen("/proc/self/setgroups", "w")) == NULL || fputs("deny", f) < 0 || fclose(f) != 0)
+    return 17;
+  snprintf(map, sizeof map, "0 %u 1\n", gid);
+  if ((f = fopen("/proc/self/gid_map", "w")) == NULL || fputs(map, f) < 0 || fclose(f) != 0)
+    return 18;
+  if (unshare(CLONE_NEWNS | CLONE_NEWUTS) < 0)
+    return 10;
+  user = open_ns("user");
+  mnt = open_ns("mnt");
+  uts = open_ns("uts");
+  file = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  if (host_mnt < 0 || host_net < 0 || user < 0 || mnt < 0 || uts < 0 || file < 0 ||
+      pipe(p) < 0 || fstat(user, &owner) < 0)
+    return 11;
+  {
+    int ok[2] = { uts, mnt };
+    if (priv_check_namespaces(&owner, ok, 2, types) != 0 || types[0] != CLONE_NEWUTS ||
+        types[1] != CLONE_NEWNS)
+      return 12;
+  }
+  {
+    int foreign[2] = { mnt, host_net }, host[1] = { host_mnt }, users[2] = { mnt, user };
+    int twice[2] = { mnt, mnt }, no_mnt[1] = { uts }, pipes[2] = { mnt, p[0] }, files[2] = { mnt, file };
+    if (priv_check_namespaces(&owner, foreign, 2, types) == 0 ||
+        priv_check_namespaces(&owner, host, 1, types) == 0 ||
+        priv_check_namespaces(&owner, users, 2, types) == 0 ||
+        priv_check_namespaces(&owner, twice, 2, types) == 0 ||
+        priv_check_namespaces(&owner, no_mnt, 1, types) == 0 ||
+        priv_check_namespaces(&owner, pipes, 2, types) == 0 ||
+        priv_check_namespaces(&owner, files, 2, types) == 0)
+      return 13;
+  }
+  if (unshare(CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNS) < 0)
+    return 14;
+  nested_mnt = open_ns("mnt");
+  {
+    int nested[1] = { nested_mnt };
+    if (nested_mnt < 0 || priv_check_namespaces(&owner, nested, 1, types) == 0)
+      return 15;
+  }
+  return 0;
+}
+
+START_TEST(join_accepts_only_the_sandboxs_namespaces)
+{
+  pid_t pid = fork();
+  int status;
+
+  ck_assert(pid >= 0);
+  if (pid == 0)
+    _exit(check_namespace_fds());
+  ck_assert(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77)
+    {
+      printf("SKIP join_accepts_only_the_sandboxs_namespaces: no user namespaces here\n");
+      return;
+    }
+  ck_assert_msg(WEXITSTATUS(status) == 0, "namespace check failed at step %d", WEXITSTATUS(status));
+}
+END_TEST
+
+/* ---- the command's state, from the setup process to the monitor (callerns.c) ---- */
+
+START_TEST(callerns_state_round_trip)
+{
+  char *argv[] = { "--unshare-pid", "--chdir", "/x", "--argv0", "zero", "--new-session",
+                   "--close-fds", "--keep-fd", "1", "--", "/bin/cmd", "a b", "", NULL };
+  int sv[2], fds[1];
+  uint64_t ids[N_REPORTED_NS] = { 1, 2, 3, 4, 5, 6, 7 };
+  struct config out;
+  struct callerns_state cs;
+  size_t len;
+
+  parse(MODE_SETUID, argv);
+  ck_assert(callerns_layout(&cfg));
+  ck_assert(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  fds[0] = open_ns("mnt");
+  ck_assert(fds[0] >= 0);
+  callerns_send(sv[0], fds, 1, &cfg, "/x", true, ids);
+  int got[JOIN_MAX_FDS];
+  ck_assert_int_eq(callerns_receive_namespaces(sv[1], got, &len), 1);
+  config_init(&out, MODE_SETUID, 1000, 1000);
+  callerns_receive_state(sv[1], len, &out, &cs);
+  ck_assert_str_eq(out.command[0], "/bin/cmd");
+  ck_assert_str_eq(out.command[1], "a b");
+  ck_assert_str_eq(out.command[2], "");
+  ck_assert_ptr_null(out.command[3]);
+  ck_assert_str_eq(out.argv0, "zero");
+  ck_assert_str_eq(cs.cwd, "/x");
+  ck_assert(out.new_session && out.close_fds && cs.pidns);
+  ck_assert_int_eq((int)out.n_keep_fds, 1);
+  ck_assert_int_eq(out.keep_fds[0], 1);
+  ck_assert(cs.ns_ids[5] == 6);
+  close(got[0]);
+  close(fds[0]);
+  close(sv[0]);
+  close(sv[1]);
+}
+END_TEST
+
+/* A state cut short, or with a record longer than what follows, is a
+   one-line error (exit 1), never a read past the buffer (ASan). */
+static void receive_bytes(const void *data, size_t len, size_t claimed)
+{
+  int sv[2];
+  struct config out;
+  struct callerns_state cs;
+
+  ck_assert(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  ck_assert(write(sv[0], data, len) == (ssize_t)len);
+  close(sv[0]);
+  config_init(&out, MODE_SETUID, 1000, 1000);
+  callerns_receive_state(sv[1], claimed, &out, &cs);
+}
+
+START_TEST(callerns_state_truncated)
+{
+  uint32_t rec[3] = { 1, 100, 0 };   /* TAG_ARG, 100 bytes, only 4 follow */
+  receive_bytes(rec, sizeof rec, sizeof rec);
+}
+END_TEST
+
+START_TEST(callerns_state_short)
+{
+  uint32_t rec[3] = { 1, 4, 0 };
+  receive_bytes(rec, sizeof rec, sizeof rec + 10);
+}
+END_TEST
+
+START_TEST(callerns_state_unterminated_string)
+{
+  uint32_t rec[3] = { 1, 4, 0x41414141 };
+  receive_bytes(rec, sizeof rec, sizeof rec);
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
@@ -760,6 +931,15 @@ static Suite *unit_suite(void)
   tcase_add_loop_test(messages, json_escape_cases, 0, (int)(sizeof escape_cases / sizeof escape_cases[0]));
   tcase_add_test(messages, json_escape_cuts_between_units);
   tcase_add_test(messages, setup_error_json_line_is_valid);
+  {
+    TCase *join = tcase_create("callerns");
+    tcase_add_test(join, join_accepts_only_the_sandboxs_namespaces);
+    tcase_add_test(join, callerns_state_round_trip);
+    tcase_add_exit_test(join, callerns_state_truncated, 1);
+    tcase_add_exit_test(join, callerns_state_short, 1);
+    tcase_add_exit_test(join, callerns_state_unterminated_string, 1);
+    suite_add_tcase(s, join);
+  }
   suite_add_tcase(s, messages);
   return s;
 }
