@@ -2,11 +2,14 @@
 # Needs root and: apt-get install flatpak flatpak-tests gnome-desktop-testing
 # Not part of `make check`: the full run takes 20-30 minutes per mode.
 #   make check-flatpak         every test, setuid-root foil then plain foil
-#   make check-flatpak-quick   the tests that use the helper most, both modes
+#   make check-flatpak-quick   the tests that use the helper most, and the
+#                              portal test that reads the app's /proc/PID/root,
+#                              both modes
 #   make check-flatpak-bwrap   every test with Debian's bwrap, the reference
 # FOIL=, BWRAP=, FLATPAK_TESTS_KEEP=DIR etc. are passed on to the script.
 
-FLATPAK_QUICK_TESTS := testlibrary test-seccomp.sh 'test-run@user,nodeltas.wrap'
+FLATPAK_QUICK_TESTS := testlibrary test-seccomp.sh 'test-run@user,nodeltas.wrap' \
+	'test-update-portal@user.wrap'
 
 # Both modes run even when the first one fails.
 check-flatpak: foil
