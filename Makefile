@@ -42,9 +42,9 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(FORTIFY_CPPFL
 BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
-FOIL_SRCS := sandbox.c callerns.c namespaces.c cmdline.c monitor.c lockdown.c sources.c bind-mount.c overlay.c \
+FOIL_SRCS := sandbox.c callerns.c namespaces.c cmdline.c optvalues.c monitor.c lockdown.c sources.c bind-mount.c overlay.c \
              utils.c privileged.c landlock.c
-FOIL_HDRS := foil.h callerns.h namespaces.h cmdline.h report.h lockdown.h sources.h bind-mount.h overlay.h \
+FOIL_HDRS := foil.h callerns.h namespaces.h cmdline.h optvalues.h report.h lockdown.h sources.h bind-mount.h overlay.h \
              utils.h privileged.h landlock.h
 
 all: foil seccomp-compile

@@ -24,6 +24,7 @@
  *   callerns.c    setuid mode's hand-over of the sandbox to the monitor
  *   namespaces.c  unshare, the pid namespace, the payload's user namespace
  *   cmdline.c     argv -> struct config and its list of setup operations
+ *   optvalues.c   the values options take: capabilities, ids, ports, offsets
  *   monitor.c     the monitor, the report pipe (report.h), signal handling
  *   lockdown.c    capabilities, seccomp programs, closing fds
  *   landlock.c    Landlock scoping and TCP port rules
@@ -33,7 +34,7 @@
  *   privileged.c  all that runs with setuid-root power: priv_start()
  *   utils.c       messages, allocation, number and path helpers
  * foil.h holds the model they share: struct config and struct setup_op.
- * (cmdline.c uses lockdown.c's capability names; lockdown.c uses
+ * (optvalues.c uses lockdown.c's capability names; lockdown.c uses
  * privileged.c's capability syscalls.)
  */
 #include "foil.h"

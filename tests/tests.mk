@@ -34,7 +34,7 @@ TEST_PROGRAMS    := tests/foil/check_foil tests/foil/foil-probe
 
 # Unit tests of foil's own parser and path helpers (written with foil):
 # cmdline.c and what it needs, without sandbox.c.
-UNIT_SRCS := cmdline.c callerns.c landlock.c lockdown.c privileged.c bind-mount.c overlay.c utils.c
+UNIT_SRCS := cmdline.c optvalues.c callerns.c landlock.c lockdown.c privileged.c bind-mount.c overlay.c utils.c
 TEST_PROGRAMS += tests/foil/check_cmdline
 
 tests/foil/check_foil: $(INTEGRATION_SRCS) $(INTEGRATION_HDRS)
