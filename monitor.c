@@ -160,7 +160,13 @@ void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state 
                r.value != st->join[0] && r.value != st->owner_userns_fd)
         close(r.value);
       else if (r.type == REPORT_LAYOUT && r.value == 0)
-        priv_drop(st);
+        {
+          /* The setup process waits for this byte before anything of the
+             command's runs; if it is gone, the reports end here too. */
+          priv_drop(st);
+          if (write_all(st->join[0], "d", 1) < 0 && errno != EPIPE)
+            die_errno("Can't tell the sandbox the monitor holds nothing");
+        }
       else if (r.type == REPORT_JOIN)
         {
           m->join = true;

@@ -195,6 +195,17 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
 /* The holder's wait: for the command's pidfd from the monitor (end of file:
    it went away before starting the command), then for the command's exit.
    As pid 1 it runs under the command's seccomp programs, like the reaper. */
+/* Setuid mode, nested layout: the monitor gives up the capabilities it kept
+   for a join that will not come, and says so with one byte; nothing of the
+   command's may run before it has. End of file: the monitor is gone. */
+static void wait_for_monitor_drop(int join_fd)
+{
+  char byte;
+
+  if (RETRY_EINTR(read(join_fd, &byte, 1)) != 1)
+    die("The monitor went away before the sandbox started");
+}
+
 static __attribute__((noreturn)) void hold_until_command_exits(const struct config *cfg, int join_fd)
 {
   int pidfd = callerns_receive_command(join_fd);
@@ -296,6 +307,8 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
       cfg.callerns = callerns_layout(&cfg);
       /* Without it, the monitor drops its last capabilities now. */
       send_report(report_fd, REPORT_LAYOUT, cfg.callerns);
+      if (!cfg.callerns)
+        wait_for_monitor_drop(st->join[1]);
     }
   else
     cfg = *parsed;
