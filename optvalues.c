@@ -177,7 +177,8 @@ void parse_rlimit(struct config *cfg, const char *option, const char *arg)
     if (strlen(rlimit_names[i].name) == name_len && strncmp(arg, rlimit_names[i].name, name_len) == 0)
       break;
   if (i == sizeof rlimit_names / sizeof rlimit_names[0])
-    die("%s %s: unknown resource %.*s", option, arg, (int)name_len, arg);
+    die("%s %s: unknown resource %s%.*s%s", option, arg, name_len ? "" : "\"", (int)name_len, arg,
+        name_len ? "" : "\"");
   set.resource = rlimit_names[i].resource;
   if (eq == NULL)
     die("%s %s: invalid value", option, arg);

@@ -926,6 +926,7 @@ END_TEST
 static const char *const bad_rlimits[][2] = {
   { "foo=1", "unknown resource foo" },
   { "NOFILE=1", "unknown resource NOFILE" },
+  { "=5", "unknown resource \"\"" },
   { "nofile", "invalid value" },
   { "nofile=", "invalid value" },
   { "nofile=:5", "invalid value" },
