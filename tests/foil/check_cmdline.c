@@ -1035,30 +1035,32 @@ END_TEST
    its hard one, is refused with its own line (exit 1). */
 START_TEST(callerns_state_malformed_rlimit)
 {
-  struct {
-    uint32_t tag, len;
-    uint64_t soft, hard;
-    int32_t resource, hard_set;
-    char arg[4];
-  } rec = { 10 /* TAG_RLIMIT */, 28, 1, 2, RLIM_NLIMITS, 1, "x=1" };
-  char msg[256];
+  /* Record header (tag, length), soft and hard limits, resource, hard_set,
+     then the argument. */
+  uint32_t head[2] = { 10 /* TAG_RLIMIT */, 28 };
+  uint64_t limits[2] = { 1, 2 };
+  int32_t ints[2] = { RLIM_NLIMITS, 1 };
+  char rec[36], msg[256];
   int err[2], status;
   ssize_t n;
   pid_t pid;
 
   if (_i == 1)
     {
-      rec.resource = RLIMIT_NOFILE;
-      rec.soft = 3;
+      ints[0] = RLIMIT_NOFILE;
+      limits[0] = 3;
     }
+  memcpy(rec, head, sizeof head);
+  memcpy(rec + 8, limits, sizeof limits);
+  memcpy(rec + 24, ints, sizeof ints);
+  memcpy(rec + 32, "x=1", 4);
   ck_assert_int_eq(pipe(err), 0);
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0)
     {
       dup2(err[1], 2);
-      size_t used = (size_t)((char *)(&rec.arg + 1) - (char *)&rec);
-      receive_bytes(&rec, used, used);
+      receive_bytes(rec, sizeof rec, sizeof rec);
       _exit(0);
     }
   close(err[1]);
