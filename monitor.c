@@ -137,7 +137,7 @@ void restore_sigpipe(void)
    caller's identity, moves the waiting setup process in and says so. */
 static void make_cgroup_for_setup(struct priv_start *st)
 {
-  struct cgroup_request req;
+  struct cgroup_request req = { 0 };
   size_t got = 0;
 
   while (got < sizeof req)
