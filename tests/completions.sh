@@ -111,6 +111,16 @@ run_bash_checks()
     offers_nothing foil --setup-error-status ''
     offers FOILCOMPLTESTVAR -- foil --unsetenv FOILCOMPLTESTV
 
+    # The cgroup options: foil's own, a directory, then values nothing completes.
+    offers_only --cgroup -- foil --cgr
+    offers_only --memory-max --memory-high --memory-swap-max -- foil --memory-
+    offers_only --cpu-max --cpus --cpu-weight -- foil --cpu
+    offers_nothing "$tmp/other/bwrap" --memory-m
+    offers_only "$tmp/tree/adir" "$tmp/tree/anotherdir" -- foil --cgroup "$tmp/tree/a"
+    offers_nothing foil --memory-max ''
+    offers_nothing foil --pids-max 5
+    offers_nothing foil --cpu-max ''
+
     # Host paths: files after --bind, directories only after --chdir.
     offers "$tmp/tree/afile" "$tmp/tree/adir" -- foil --bind "$tmp/tree/a"
     offers "$tmp/tree/afile" -- foil --ro-bind-try /usr "$tmp/tree/af"
@@ -138,6 +148,8 @@ run_bash_checks()
     offers_only foilcompltestcmd -- foil --overlay /a /b /c foilcompltest
     offers_only foilcompltestcmd -- foil --keep-fd 3 --forward-signals \
         --setup-error-status 9 --unshare-all foilcompltest
+    offers_only foilcompltestcmd -- foil --cgroup /sys/fs/cgroup --memory-max 1G \
+        --cpus 0.5 foilcompltest
     offers_only foilcompltestcmd -- foil -- foilcompltest
     offers_only foilcompltestcmd -- foil foilcompltest
     offers "$tmp/tree/afile" -- foil --dev /dev foilcompltestcmd "$tmp/tree/af"
@@ -176,6 +188,7 @@ stub_call filedir_called files foil --dev-bind ''
 stub_call filedir_called files foil --dev-bind-try /dev ''
 stub_call filedir_called -d foil --chdir ''
 stub_call filedir_called -d foil --tmpfs ''
+stub_call filedir_called -d foil --cgroup ''
 stub_call filedir_called unset foil --size ''
 unset -f _command_offset _filedir
 
