@@ -368,6 +368,8 @@ HANDLER(opt_setup_error_status)
     die("--setup-error-status takes a number from 1 to 255, not \"%s\"", a[0]);
   set_error_exit_status((int)v);
 }
+/* --rlimit NAME=SOFT[:HARD], repeatable: checked by validate_config(). */
+HANDLER(opt_rlimit) { parse_rlimit(c, o->name, a[0]); }
 static bool selinux_enabled(void)
 {
   return access("/sys/fs/selinux/enforce", F_OK) == 0;
@@ -523,6 +525,9 @@ static const struct option_def options[] = {
     "Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND" },
   { "--setup-error-status", "N", OPT_FOIL, opt_setup_error_status, 0,
     "Exit with N when foil itself fails" },
+  { "--rlimit", "NAME=SOFT[:HARD]", OPT_FOIL, opt_rlimit, 0,
+    "Set COMMAND's resource limit NAME (as prlimit names it);\n"
+    "SOFT, HARD: a number with K/M/G/T, or unlimited" },
   { "--unshare-time", NULL, OPT_FOIL, opt_unshare_time, 0,
     "Create new time namespace (not part of --unshare-all)" },
   { "--monotonic-offset", "SECONDS", OPT_FOIL, opt_time_offset, CLOCK_MONOTONIC,
@@ -765,6 +770,7 @@ void validate_config(struct config *cfg)
     die("--monotonic-offset requires --unshare-time");
   if (cfg->boottime_offset_set && !cfg->unshare_time)
     die("--boottime-offset requires --unshare-time");
+  check_rlimits(cfg);
   /* Last: it asks the kernel, and a -try request it cannot honour is dropped. */
   landlock_check(cfg);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 enum run_mode {
@@ -77,6 +78,14 @@ struct tcp_port_rules {
   size_t n_ranges;
 };
 
+/* --rlimit NAME=SOFT[:HARD]: one per resource (the last given counts). */
+struct rlimit_setting {
+  int resource;         /* RLIMIT_* */
+  bool hard_set;        /* HARD given; without it the hard limit stays as it is */
+  rlim_t soft, hard;    /* RLIM_INFINITY for unlimited */
+  const char *arg;      /* NAME=SOFT[:HARD] as written, for messages */
+};
+
 struct config {
   enum run_mode mode;
   uid_t caller_uid;
@@ -115,6 +124,8 @@ struct config {
   const char **lock_files; /* --lock-file: read-locked by pid 1 while it runs */
   size_t n_lock_files;
   bool forward_signals;  /* --forward-signals */
+  struct rlimit_setting *rlimits; /* --rlimit: set in the command only, just before exec */
+  size_t n_rlimits;
   const char **overlay_srcs; /* --overlay-src waiting for its overlay option */
   size_t n_overlay_srcs;
   const char *exec_label, *file_label;

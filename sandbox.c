@@ -58,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,6 +146,24 @@ static void wait_for_block_fd(int fd)
   close(fd);
 }
 
+/* --rlimit, in the command only (never pid 1 or the monitor), before its
+   seccomp programs, which may forbid setrlimit. validate_config() checked
+   each against the limits this process inherited. */
+static void apply_rlimits(const struct config *cfg)
+{
+  for (size_t i = 0; i < cfg->n_rlimits; i++)
+    {
+      const struct rlimit_setting *set = &cfg->rlimits[i];
+      struct rlimit lim = { set->soft, set->hard };
+
+      if (!set->hard_set && getrlimit(set->resource, &lim) < 0)
+        die_errno("--rlimit %s: getrlimit", set->arg);
+      lim.rlim_cur = set->soft;
+      if (setrlimit(set->resource, &lim) < 0)
+        die_errno("--rlimit %s", set->arg);
+    }
+}
+
 static __attribute__((noreturn)) void exec_payload(const struct config *cfg, bool has_reaper,
                                                    int report_fd)
 {
@@ -176,6 +195,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
     }
   if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
     die_errno("--exec-label %s", cfg->exec_label);
+  apply_rlimits(cfg);
   load_seccomp_programs(cfg);
   {
     char *file = cfg->command[0];
