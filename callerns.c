@@ -35,7 +35,7 @@ bool callerns_layout(const struct config *cfg)
          !cfg->uid_set && !cfg->gid_set && !cfg->as_pid_1 && !cfg->disable_userns &&
          !cfg->assert_userns_disabled && cfg->userns_fd < 0 && cfg->userns2_fd < 0 &&
          cfg->pidns_fd < 0 && cfg->caps_add == 0 && !cfg->unshare_time && cfg->scopes == 0 &&
-         !cfg->tcp_connect.used && !cfg->tcp_bind.used;
+         !cfg->tcp_connect.used && !cfg->tcp_bind.used && !cfg->cgroup.used;
 }
 
 struct header {

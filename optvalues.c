@@ -7,7 +7,9 @@
 #include "utils.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -131,20 +133,15 @@ static const struct {
   { "stack", RLIMIT_STACK },
 };
 
-/* One limit: "unlimited" or "infinity", or a decimal number with an
-   optional K, M, G or T (powers of 1024) that stays below RLIM_INFINITY. */
-static bool parse_rlimit_value(const char *s, rlim_t *out)
+/* A decimal number with an optional K, M, G or T (powers of 1024), at
+   most MAX. */
+static bool parse_binary_size(const char *s, unsigned long long max, unsigned long long *out)
 {
   static const char suffixes[] = "KMGT";
   unsigned long long v;
   unsigned shift = 0;
   char *end;
 
-  if (strcmp(s, "unlimited") == 0 || strcmp(s, "infinity") == 0)
-    {
-      *out = RLIM_INFINITY;
-      return true;
-    }
   if (*s < '0' || *s > '9')
     return false;
   errno = 0;
@@ -159,9 +156,26 @@ static bool parse_rlimit_value(const char *s, rlim_t *out)
         return false;
       shift = 10 * (unsigned)(suffix - suffixes + 1);
     }
-  if (v > ((unsigned long long)RLIM_INFINITY - 1) >> shift)
+  if (v > max >> shift)
     return false;
-  *out = (rlim_t)(v << shift);
+  *out = v << shift;
+  return true;
+}
+
+/* One limit: "unlimited" or "infinity", or a size that stays below
+   RLIM_INFINITY. */
+static bool parse_rlimit_value(const char *s, rlim_t *out)
+{
+  unsigned long long v;
+
+  if (strcmp(s, "unlimited") == 0 || strcmp(s, "infinity") == 0)
+    {
+      *out = RLIM_INFINITY;
+      return true;
+    }
+  if (!parse_binary_size(s, (unsigned long long)RLIM_INFINITY - 1, &v))
+    return false;
+  *out = (rlim_t)v;
   return true;
 }
 
@@ -223,4 +237,104 @@ void check_rlimits(const struct config *cfg)
         die("--rlimit %s: the soft limit is above the hard limit %llu", set->arg,
             (unsigned long long)now.rlim_max);
     }
+}
+
+/* The limits of the kernel's cgroup v2 files: cpu.max's period and
+   smallest quota (microseconds), pids.max's largest value. */
+#define CPU_PERIOD_MIN 1000ULL
+#define CPU_PERIOD_MAX 1000000ULL
+#define CPU_PERIOD_DEFAULT 100000ULL
+#define PIDS_LIMIT 4194304UL
+
+/* --cpu-max QUOTA[/PERIOD] into cpu.max's "QUOTA PERIOD". */
+static void parse_cpu_max(char *out, size_t size, const char *option, const char *arg)
+{
+  char quota[24];
+  const char *slash = strchr(arg, '/');
+  unsigned long q = 0, period = CPU_PERIOD_DEFAULT;
+  size_t qlen = slash != NULL ? (size_t)(slash - arg) : strlen(arg);
+
+  if (qlen >= sizeof quota)
+    die("%s %s: invalid quota", option, arg);
+  memcpy(quota, arg, qlen);
+  quota[qlen] = '\0';
+  if (slash != NULL &&
+      (!parse_uint(slash + 1, CPU_PERIOD_MAX, &period) || period < CPU_PERIOD_MIN))
+    die("%s %s: the period must be %llu to %llu microseconds", option, arg, CPU_PERIOD_MIN,
+        CPU_PERIOD_MAX);
+  if (strcmp(quota, "max") != 0 && (!parse_uint(quota, ULONG_MAX / 2, &q) || q < CPU_PERIOD_MIN))
+    die("%s %s: the quota must be \"max\" or at least %llu microseconds", option, arg,
+        CPU_PERIOD_MIN);
+  snprintf(out, size, "%s %lu", quota, period);
+}
+
+/* --cpus N: N CPUs' worth of time per default period; N may be fractional. */
+static void parse_cpus(char *out, size_t size, const char *option, const char *arg)
+{
+  char *end;
+  double n;
+
+  errno = 0;
+  n = strtod(arg, &end);
+  if (errno != 0 || end == arg || *end != '\0' || !(n >= 0.01 && n <= 65536))
+    die("%s %s: must be a number of CPUs from 0.01 to 65536", option, arg);
+  snprintf(out, size, "%llu %llu", (unsigned long long)(n * (double)CPU_PERIOD_DEFAULT + 0.5),
+           CPU_PERIOD_DEFAULT);
+}
+
+void parse_cgroup_limit(struct cgroup_request *req, enum cgroup_limit which, const char *option,
+                        const char *arg)
+{
+  char *out = req->value[which];
+  const size_t size = sizeof req->value[which];
+  unsigned long long bytes;
+  unsigned long n;
+
+  switch (which)
+    {
+    case CG_MEMORY_MAX:
+    case CG_MEMORY_HIGH:
+    case CG_MEMORY_SWAP_MAX:
+      if (strcmp(arg, "max") == 0)
+        snprintf(out, size, "max");
+      else if (parse_binary_size(arg, ULLONG_MAX / 2, &bytes))
+        snprintf(out, size, "%llu", bytes);
+      else
+        die("%s %s: invalid size (bytes, with K, M, G or T, or \"max\")", option, arg);
+      if (which == CG_MEMORY_MAX && strlen(arg) < sizeof req->memory_max_arg)
+        snprintf(req->memory_max_arg, sizeof req->memory_max_arg, "%s", arg);
+      break;
+    case CG_PIDS_MAX:
+      if (strcmp(arg, "max") == 0)
+        snprintf(out, size, "max");
+      else if (parse_uint(arg, PIDS_LIMIT, &n) && n >= 1)
+        snprintf(out, size, "%lu", n);
+      else
+        die("%s %s: must be \"max\" or 1 to %lu processes", option, arg, PIDS_LIMIT);
+      break;
+    case CG_CPU_MAX:
+      if (strcmp(option, "--cpus") == 0)
+        parse_cpus(out, size, option, arg);
+      else
+        parse_cpu_max(out, size, option, arg);
+      break;
+    case CG_CPU_WEIGHT:
+    case CG_IO_WEIGHT:
+      if (!parse_uint(arg, 10000, &n) || n < 1)
+        die("%s %s: must be 1 to 10000", option, arg);
+      snprintf(out, size, "%lu", n);
+      break;
+    case CG_N_LIMITS:
+      break;
+    }
+  snprintf(req->option[which], sizeof req->option[which], "%s", option);
+  req->used = true;
+}
+
+void parse_cgroup_dir(struct cgroup_request *req, const char *option, const char *arg)
+{
+  if (arg[0] == '\0' || strlen(arg) >= sizeof req->dir)
+    die("%s: invalid directory \"%s\"", option, arg);
+  snprintf(req->dir, sizeof req->dir, "%s", arg);
+  req->used = true;
 }

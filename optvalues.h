@@ -25,4 +25,11 @@ void parse_rlimit(struct config *cfg, const char *option, const char *arg);
    inherits: none may raise a hard limit, nor a soft one above the hard. */
 void check_rlimits(const struct config *cfg);
 
+/* --memory-max, --pids-max, --cpu-max, --cpus...: checked and turned into
+   the content of the cgroup file (see cgroup.c) in REQ. */
+void parse_cgroup_limit(struct cgroup_request *req, enum cgroup_limit which, const char *option,
+                        const char *arg);
+/* --cgroup DIR. */
+void parse_cgroup_dir(struct cgroup_request *req, const char *option, const char *arg);
+
 #endif

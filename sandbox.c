@@ -39,6 +39,7 @@
  */
 #include "foil.h"
 #include "callerns.h"
+#include "cgroup.h"
 #include "cmdline.h"
 #include "bind-mount.h"
 #include "sources.h"
@@ -226,6 +227,20 @@ static void wait_for_monitor_drop(int join_fd)
     die("The monitor went away before the sandbox started");
 }
 
+/* Setuid mode: the monitor makes the sandbox's cgroup (cgroup.c) and moves
+   this process in while it waits here, before anything of the sandbox
+   exists. End of file: the monitor failed and said why. */
+static void wait_for_cgroup(int report_fd, int join_fd, const struct cgroup_request *req)
+{
+  char byte;
+
+  send_report(report_fd, REPORT_CGROUP, 0);
+  if (write_all(join_fd, req, sizeof *req) < 0)
+    die_errno("Can't ask the monitor for the sandbox's cgroup");
+  if (RETRY_EINTR(read(join_fd, &byte, 1)) != 1)
+    _exit(1);
+}
+
 static __attribute__((noreturn)) void hold_until_command_exits(const struct config *cfg, int join_fd)
 {
   int pidfd = callerns_receive_command(join_fd);
@@ -329,6 +344,8 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
       send_report(report_fd, REPORT_LAYOUT, cfg.callerns);
       if (!cfg.callerns)
         wait_for_monitor_drop(st->join[1]);
+      if (cfg.cgroup.used)
+        wait_for_cgroup(report_fd, st->join[1], &cfg.cgroup);
     }
   else
     cfg = *parsed;
@@ -561,8 +578,12 @@ int main(int argc, char **argv)
       parse_args(&early, argc - 1, argv + 1);
       validate_config(&early);
       parsed = &early;
+      if (early.cgroup.used)
+        cgroup_prepare(&early.cgroup, 0);
       priv_prepare_spawn(&st, early.forward_signals);
       st.child = spawn_setup_process(&st, &early);
+      if (st.child == 0)
+        cgroup_enter();
     }
   keep_caller_sigmask(&st.caller_sigmask);
   if (st.child < 0)
@@ -570,6 +591,7 @@ int main(int argc, char **argv)
   if (st.child > 0)
     {
       struct monitor_state m;
+      int code;
 
       close(st.report[1]);
       if (st.join[1] >= 0)
@@ -580,7 +602,9 @@ int main(int argc, char **argv)
       priv_drop(&st);
       if (st.join[0] >= 0 && m.hold_fd != st.join[0])
         close(st.join[0]);
-      return monitor_finish(&m);
+      code = monitor_finish(&m);
+      cgroup_finish(m.exec_ok ? m.json_fd : -1, code);
+      return code;
     }
   close(st.report[0]);
   if (st.join[0] >= 0)
