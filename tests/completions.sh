@@ -269,11 +269,11 @@ foil_bin=${FOIL_BIN:-$top/foil}
 man_file=$top/man/foil.1
 
 # "NAME COUNT" per option: the operands are the capitalised words after it
-# (such as NAME=SOFT[:HARD]).
+# (such as NAME=SOFT[:HARD] or QUOTA[/PERIOD]).
 help_options()
 {
     "$foil_bin" --help |
-        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][]A-Z0-9=:[]*$/; i++) n++; print $1, n }'
+        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][]A-Z0-9=:\/[]*$/; i++) n++; print $1, n }'
 }
 # The options of each .TP heading in the man page's OPTIONS section.
 man_options()
