@@ -1,9 +1,9 @@
 /*
  * launcher: the measuring half of the benchmark (bench/run is the other half).
  *
- *   launcher time [-r ROUNDS] [-w WARMUP] [-A] OPTFILE BIN... -- CMD...
- *   launcher rate [-r ROUNDS] [-w WARMUP] [-A] [-j JOBS] [-n LAUNCHES] OPTFILE BIN... -- CMD...
- *   launcher rss  [-r ROUNDS] [-w WARMUP] [-A] [-p COMM] OPTFILE BIN... -- CMD...
+ *   launcher time [-r ROUNDS] [-w WARMUP] [-A] [-e FILE]... OPTFILE BIN... -- CMD...
+ *   launcher rate [-r ROUNDS] [-w WARMUP] [-A] [-e FILE]... [-j JOBS] [-n LAUNCHES] OPTFILE BIN... -- CMD...
+ *   launcher rss  [-r ROUNDS] [-w WARMUP] [-A] [-e FILE]... [-p COMM] OPTFILE BIN... -- CMD...
  *
  * OPTFILE holds the sandbox options as NUL-terminated words (CMD may be empty,
  * which times a bare BIN for reference). Every BIN is run
@@ -11,6 +11,10 @@
  * opened afresh on fd 3 for each launch), so all binaries get identical
  * arguments. Rounds are interleaved: A B A B ... Warm-up launches are run the
  * same way and thrown away.
+ *
+ * The i-th -e FILE (same format as OPTFILE) gives the i-th BIN extra words,
+ * placed before the common ones: the same binary named several times with
+ * different -e files compares option sets, interleaved like binaries are.
  *
  * Output, one line per BIN, in the order given (bench/run parses it):
  *   time: INDEX MEDIAN_MS MIN_MS MAX_MS RUNS FAILURES
@@ -54,6 +58,11 @@ struct config {
 	char **opts;      /* words read from optfile */
 	int nopts;
 	char *optbuf;     /* the storage behind opts */
+	const char *extra_files[MAX_BINS];
+	int nextra_files;
+	char **extra[MAX_BINS]; /* words of the -e files, per BIN */
+	int nextra[MAX_BINS];
+	char *extrabuf[MAX_BINS];
 };
 
 static void die(const char *msg)
@@ -101,39 +110,51 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* Reads NUL-terminated words; a missing final NUL still ends the last word. */
-static void load_optfile(struct config *c)
+/*
+ * Reads NUL-terminated words from path into *words (storage in *buf); a
+ * missing final NUL still ends the last word. Returns the number of words.
+ */
+static int load_words(const char *path, char ***words, char **buf)
 {
-	FILE *f = fopen(c->optfile, "r");
-	char *buf;
+	FILE *f = fopen(path, "r");
 	long size;
 	int n = 0;
 
 	if (!f)
-		die_errno(c->optfile);
+		die_errno(path);
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		die_errno(c->optfile);
-	buf = xcalloc(size + 1, 1);
-	if (size && fread(buf, 1, size, f) != (size_t)size)
-		die_errno(c->optfile);
+		die_errno(path);
+	*buf = xcalloc(size + 1, 1);
+	if (size && fread(*buf, 1, size, f) != (size_t)size)
+		die_errno(path);
 	fclose(f);
 	for (long i = 0; i < size; i++)
-		if (buf[i] == '\0' || i == size - 1)
+		if ((*buf)[i] == '\0' || i == size - 1)
 			n++;
-	c->optbuf = buf;
-	c->opts = xcalloc(n + 1, sizeof(char *));
-	for (long i = 0; i < size; i += strlen(buf + i) + 1)
-		c->opts[c->nopts++] = buf + i;
+	*words = xcalloc(n + 1, sizeof(char *));
+	n = 0;
+	for (long i = 0; i < size; i += strlen(*buf + i) + 1)
+		(*words)[n++] = *buf + i;
+	return n;
 }
 
-/* argv for one launch of bin; the strings are borrowed from the config. */
-static char **build_argv(const struct config *c, char *bin)
+static void load_optfile(struct config *c)
+{
+	c->nopts = load_words(c->optfile, &c->opts, &c->optbuf);
+	for (int b = 0; b < c->nextra_files; b++)
+		c->nextra[b] = load_words(c->extra_files[b], &c->extra[b], &c->extrabuf[b]);
+}
+
+/* argv for one launch of BIN number b; the strings are borrowed from the config. */
+static char **build_argv(const struct config *c, int b)
 {
 	static char args_flag[] = "--args", args_fd[] = "3";
-	char **argv = xcalloc(3 + c->nopts + c->ncmd + 1, sizeof(char *));
+	char **argv = xcalloc(3 + c->nextra[b] + c->nopts + c->ncmd + 1, sizeof(char *));
 	int n = 0;
 
-	argv[n++] = bin;
+	argv[n++] = c->bins[b];
+	for (int i = 0; i < c->nextra[b]; i++)
+		argv[n++] = c->extra[b][i];
 	if (c->use_args_fd) {
 		argv[n++] = args_flag;
 		argv[n++] = args_fd;
@@ -281,7 +302,7 @@ static int run_time(struct config *c)
 	int ok;
 
 	for (int b = 0; b < c->nbins; b++) {
-		argvs[b] = build_argv(c, c->bins[b]);
+		argvs[b] = build_argv(c, b);
 		samples[b] = xcalloc(c->rounds, sizeof(double));
 	}
 	for (int r = 0; r < c->warmup; r++)
@@ -338,7 +359,7 @@ static int run_rate(struct config *c)
 	char **argvs[MAX_BINS];
 
 	for (int b = 0; b < c->nbins; b++) {
-		argvs[b] = build_argv(c, c->bins[b]);
+		argvs[b] = build_argv(c, b);
 		samples[b] = xcalloc(c->rounds, sizeof(double));
 	}
 	for (int r = 0; r < c->warmup; r++)
@@ -503,7 +524,7 @@ static int run_rss(struct config *c)
 	char extra[32];
 
 	for (int b = 0; b < c->nbins; b++) {
-		argvs[b] = build_argv(c, c->bins[b]);
+		argvs[b] = build_argv(c, b);
 		samples[b] = xcalloc(c->rounds, sizeof(double));
 	}
 	for (int r = 0; r < c->warmup + c->rounds; r++)
@@ -534,8 +555,8 @@ static int run_rss(struct config *c)
 
 static void usage(void)
 {
-	fputs("usage: launcher time|rate|rss [-r ROUNDS] [-w WARMUP] [-A] [-j JOBS] [-n LAUNCHES]\n"
-	      "                [-p COMM] OPTFILE BIN... -- CMD...\n", stderr);
+	fputs("usage: launcher time|rate|rss [-r ROUNDS] [-w WARMUP] [-A] [-e FILE]... [-j JOBS]\n"
+	      "                [-n LAUNCHES] [-p COMM] OPTFILE BIN... -- CMD...\n", stderr);
 	exit(2);
 }
 
@@ -562,11 +583,16 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "+r:w:Aj:n:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "+r:w:Ae:j:n:p:")) != -1) {
 		switch (opt) {
 		case 'r': c.rounds = parse_count(optarg, 1); break;
 		case 'w': c.warmup = parse_count(optarg, 0); break;
 		case 'A': c.use_args_fd = 1; break;
+		case 'e':
+			if (c.nextra_files == MAX_BINS)
+				usage();
+			c.extra_files[c.nextra_files++] = optarg;
+			break;
 		case 'j': c.jobs = parse_count(optarg, 1); break;
 		case 'n': c.launches = parse_count(optarg, 1); break;
 		case 'p': c.payload_comm = optarg; break;
@@ -579,7 +605,7 @@ int main(int argc, char **argv)
 	c.bins = &argv[optind];
 	for (i = optind; i < argc && strcmp(argv[i], "--") != 0; i++)
 		c.nbins++;
-	if (i >= argc || c.nbins == 0 || c.nbins > MAX_BINS)
+	if (i >= argc || c.nbins == 0 || c.nbins > MAX_BINS || c.nextra_files > c.nbins)
 		usage();
 	c.cmd = &argv[i + 1];
 	c.ncmd = argc - i - 1;
@@ -597,5 +623,9 @@ int main(int argc, char **argv)
 		usage();
 	free(c.opts);
 	free(c.optbuf);
+	for (int b = 0; b < c.nextra_files; b++) {
+		free(c.extra[b]);
+		free(c.extrabuf[b]);
+	}
 	return status;
 }

@@ -5,8 +5,10 @@
 # and setuid-root copies of the binaries and a trap that undoes all of it.
 #
 # It leaves: FOIL BWRAP have_bwrap bwrap_asked work run_uid run_gid user_note
-# sides (a = foil, b = bwrap) bin_userns bin_setuid setuid_note modes, and the
-# functions say fail exec_as_user bins_for write_opts.
+# sides (a = foil, b = bwrap) bin_userns bin_setuid setuid_note modes
+# flatpak_opts, and the functions say fail exec_as_user bins_for write_opts.
+# A script that makes more to undo adds a function name to cleanup_hooks: the
+# trap calls it first.
 # shellcheck shell=bash disable=SC2034,SC2154
 umask 022
 
@@ -28,13 +30,15 @@ fi
 work=""
 bench_user=""
 launcher_pid=""
+cleanup_hooks=()
 cleanup() {
-	local rc=$?
+	local rc=$? hook
 	trap - EXIT INT TERM HUP
 	if [ -n "$launcher_pid" ]; then # interrupted: it kills its sandboxes
 		kill -TERM "$launcher_pid" 2>/dev/null || true
 		wait "$launcher_pid" 2>/dev/null || true
 	fi
+	for hook in "${cleanup_hooks[@]}"; do "$hook" || true; done
 	if [ -n "$bench_user" ]; then
 		userdel "$bench_user" 2>/dev/null || userdel -f "$bench_user" 2>/dev/null ||
 			say "could not delete user $bench_user"
@@ -126,3 +130,21 @@ write_opts() { # file words...
 	printf '%s\0' "$@" > "$f"
 	chmod 0644 "$f"
 }
+
+# What a Flatpak app launch asks for, minus the options that need fds
+# (--bind-data, --file, --seccomp), plus --unshare-all.
+flatpak_opts=(
+	--unshare-all --die-with-parent --new-session
+	--ro-bind /usr /usr
+	--symlink usr/bin /bin --symlink usr/sbin /sbin
+	--symlink usr/lib /lib --symlink usr/lib64 /lib64
+	--ro-bind /etc /etc
+	--proc /proc --dev /dev
+	--tmpfs /tmp --tmpfs /var --tmpfs /run --dir "/run/user/$run_uid"
+	--ro-bind-try /sys/block /sys/block --ro-bind-try /sys/bus /sys/bus
+	--ro-bind-try /sys/class /sys/class --ro-bind-try /sys/dev /sys/dev
+	--ro-bind-try /sys/devices /sys/devices
+	--dir /home/user --setenv HOME /home/user
+	--setenv XDG_RUNTIME_DIR "/run/user/$run_uid" --setenv PATH /usr/bin:/bin
+	--chdir /home/user
+)

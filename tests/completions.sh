@@ -149,6 +149,16 @@ run_bash_checks()
         foil --rlimit nofile = 100 : 200 foilcompltest
     split_offers_only --rlimit -- 'foil --rlimit core=0 --rli' foil --rlimit core = 0 --rli
 
+    # The cgroup options: foil's own, a directory, then values nothing completes.
+    offers_only --cgroup -- foil --cgr
+    offers_only --memory-max --memory-high --memory-swap-max -- foil --memory-
+    offers_only --cpu-max --cpus --cpu-weight -- foil --cpu
+    offers_nothing "$tmp/other/bwrap" --memory-m
+    offers_only "$tmp/tree/adir" "$tmp/tree/anotherdir" -- foil --cgroup "$tmp/tree/a"
+    offers_nothing foil --memory-max ''
+    offers_nothing foil --pids-max 5
+    offers_nothing foil --cpu-max ''
+
     # Host paths: files after --bind, directories only after --chdir.
     offers "$tmp/tree/afile" "$tmp/tree/adir" -- foil --bind "$tmp/tree/a"
     offers "$tmp/tree/afile" -- foil --ro-bind-try /usr "$tmp/tree/af"
@@ -176,6 +186,8 @@ run_bash_checks()
     offers_only foilcompltestcmd -- foil --overlay /a /b /c foilcompltest
     offers_only foilcompltestcmd -- foil --keep-fd 3 --forward-signals \
         --setup-error-status 9 --unshare-all foilcompltest
+    offers_only foilcompltestcmd -- foil --cgroup /sys/fs/cgroup --memory-max 1G \
+        --cpus 0.5 foilcompltest
     offers_only foilcompltestcmd -- foil -- foilcompltest
     offers_only foilcompltestcmd -- foil foilcompltest
     offers "$tmp/tree/afile" -- foil --dev /dev foilcompltestcmd "$tmp/tree/af"
@@ -218,6 +230,7 @@ stub_call filedir_called files foil --dev-bind ''
 stub_call filedir_called files foil --dev-bind-try /dev ''
 stub_call filedir_called -d foil --chdir ''
 stub_call filedir_called -d foil --tmpfs ''
+stub_call filedir_called -d foil --cgroup ''
 stub_call filedir_called unset foil --size ''
 unset -f _command_offset _filedir
 
@@ -256,11 +269,11 @@ foil_bin=${FOIL_BIN:-$top/foil}
 man_file=$top/man/foil.1
 
 # "NAME COUNT" per option: the operands are the capitalised words after it
-# (such as NAME=SOFT[:HARD]).
+# (such as NAME=SOFT[:HARD] or QUOTA[/PERIOD]).
 help_options()
 {
     "$foil_bin" --help |
-        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][]A-Z0-9=:[]*$/; i++) n++; print $1, n }'
+        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][]A-Z0-9=:\/[]*$/; i++) n++; print $1, n }'
 }
 # The options of each .TP heading in the man page's OPTIONS section.
 man_options()
