@@ -43,9 +43,9 @@ BASE_LDFLAGS := $(HARDEN_LDFLAGS)
 PKG_CONFIG ?= pkg-config
 
 FOIL_SRCS := sandbox.c callerns.c namespaces.c cmdline.c optvalues.c monitor.c lockdown.c sources.c bind-mount.c overlay.c \
-             utils.c privileged.c landlock.c
+             utils.c privileged.c landlock.c cgroup.c
 FOIL_HDRS := foil.h callerns.h namespaces.h cmdline.h optvalues.h report.h lockdown.h sources.h bind-mount.h overlay.h \
-             utils.h privileged.h landlock.h
+             utils.h privileged.h landlock.h cgroup.h
 
 all: foil seccomp-compile
 

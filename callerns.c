@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -34,7 +35,7 @@ bool callerns_layout(const struct config *cfg)
          !cfg->uid_set && !cfg->gid_set && !cfg->as_pid_1 && !cfg->disable_userns &&
          !cfg->assert_userns_disabled && cfg->userns_fd < 0 && cfg->userns2_fd < 0 &&
          cfg->pidns_fd < 0 && cfg->caps_add == 0 && !cfg->unshare_time && cfg->scopes == 0 &&
-         !cfg->tcp_connect.used && !cfg->tcp_bind.used;
+         !cfg->tcp_connect.used && !cfg->tcp_bind.used && !cfg->cgroup.used;
 }
 
 struct header {
@@ -44,7 +45,8 @@ struct header {
 
 enum tag {
   TAG_ARG = 1, TAG_ENV, TAG_CWD, TAG_ARGV0, TAG_EXEC_LABEL, TAG_SECCOMP, TAG_KEEP_FD,
-  TAG_CLOSE_FD, TAG_SETTINGS
+  TAG_CLOSE_FD, TAG_SETTINGS,
+  TAG_RLIMIT
 };
 
 /* The state's fixed part. */
@@ -53,6 +55,12 @@ struct settings {
   int32_t block_fd, sync_fd, info_fd, json_status_fd;
   int32_t error_status;   /* --setup-error-status */
   uint64_t ns_ids[N_REPORTED_NS];
+};
+
+/* One --rlimit, followed by its argument as written (a string). */
+struct rlimit_record {
+  uint64_t soft, hard;
+  int32_t resource, hard_set;
 };
 
 /* The largest state accepted: argv and environment are bounded by the
@@ -104,6 +112,18 @@ static void put_seccomp(struct buf *b, const struct seccomp_program *p)
   free(rec);
 }
 
+static void put_rlimit(struct buf *b, const struct rlimit_setting *set)
+{
+  struct rlimit_record rec = { set->soft, set->hard, set->resource, set->hard_set };
+  size_t len = sizeof rec + strlen(set->arg) + 1;
+  char *data = xmalloc(len);
+
+  memcpy(data, &rec, sizeof rec);
+  memcpy(data + sizeof rec, set->arg, len - sizeof rec);
+  put(b, TAG_RLIMIT, data, len);
+  free(data);
+}
+
 static void put_state(struct buf *b, const struct config *cfg, const char *cwd, bool pidns,
                       const uint64_t ns_ids[N_REPORTED_NS])
 {
@@ -128,6 +148,8 @@ static void put_state(struct buf *b, const struct config *cfg, const char *cwd, 
     put_seccomp(b, p);
   for (size_t i = 0; i < cfg->n_keep_fds; i++)
     put_int(b, TAG_KEEP_FD, cfg->keep_fds[i]);
+  for (size_t i = 0; i < cfg->n_rlimits; i++)
+    put_rlimit(b, &cfg->rlimits[i]);
   /* Fds the options consumed: the setup process closed its copies, the
      monitor closes its own. --block-fd is the command's to read, --info-fd
      the monitor's to write. */
@@ -328,6 +350,25 @@ static void read_seccomp(struct config *cfg, const char *data, uint32_t len)
   cfg->seccomp_tail = &p->next;
 }
 
+static void read_rlimit(struct config *cfg, const char *data, uint32_t len)
+{
+  struct rlimit_record rec;
+  struct rlimit_setting *set;
+
+  if (len <= sizeof rec)
+    die("The sandbox handed over a malformed resource limit");
+  memcpy(&rec, data, sizeof rec);
+  if (rec.resource < 0 || rec.resource >= RLIM_NLIMITS || (rec.hard_set != 0 && rec.soft > rec.hard))
+    die("The sandbox handed over a malformed resource limit");
+  cfg->rlimits = xrealloc(cfg->rlimits, sizeof *cfg->rlimits * (cfg->n_rlimits + 1));
+  set = &cfg->rlimits[cfg->n_rlimits++];
+  set->resource = rec.resource;
+  set->hard_set = rec.hard_set != 0;
+  set->soft = (rlim_t)rec.soft;
+  set->hard = (rlim_t)rec.hard;
+  set->arg = xstrdup(string_of(data + sizeof rec, len - (uint32_t)sizeof rec));
+}
+
 static void read_settings(struct config *cfg, struct callerns_state *out, const char *data,
                           uint32_t len)
 {
@@ -371,6 +412,7 @@ static void read_record(struct config *cfg, struct callerns_state *out, uint32_t
       out->close = xrealloc(out->close, sizeof(int) * (out->n_close + 1));
       out->close[out->n_close++] = fd_of(data, len);
       break;
+    case TAG_RLIMIT: read_rlimit(cfg, data, len); break;
     default: die("The sandbox handed over an unknown record");
     }
 }

@@ -368,6 +368,11 @@ HANDLER(opt_setup_error_status)
     die("--setup-error-status takes a number from 1 to 255, not \"%s\"", a[0]);
   set_error_exit_status((int)v);
 }
+/* --rlimit NAME=SOFT[:HARD], repeatable: checked by validate_config(). */
+HANDLER(opt_rlimit) { parse_rlimit(c, o->name, a[0]); }
+/* --cgroup DIR, and the limits: arg is the enum cgroup_limit they set. */
+HANDLER(opt_cgroup) { parse_cgroup_dir(&c->cgroup, o->name, a[0]); }
+HANDLER(opt_cgroup_limit) { parse_cgroup_limit(&c->cgroup, (enum cgroup_limit)o->arg, o->name, a[0]); }
 static bool selinux_enabled(void)
 {
   return access("/sys/fs/selinux/enforce", F_OK) == 0;
@@ -523,6 +528,28 @@ static const struct option_def options[] = {
     "Forward INT, TERM, HUP, QUIT, USR1, USR2 to COMMAND" },
   { "--setup-error-status", "N", OPT_FOIL, opt_setup_error_status, 0,
     "Exit with N when foil itself fails" },
+  { "--rlimit", "NAME=SOFT[:HARD]", OPT_FOIL, opt_rlimit, 0,
+    "Set COMMAND's resource limit NAME (as prlimit names it);\n"
+    "SOFT, HARD: a number with K/M/G/T, or unlimited" },
+  { "--cgroup", "DIR", OPT_FOIL, opt_cgroup, 0,
+    "Run the sandbox in a new cgroup below the cgroup v2 directory DIR\n"
+    "(delegated to you); everything in it is killed at the end" },
+  { "--memory-max", "SIZE", OPT_FOIL, opt_cgroup_limit, CG_MEMORY_MAX,
+    "The sandbox's memory limit (bytes, K, M, G, T, or max): OOM kill beyond" },
+  { "--memory-high", "SIZE", OPT_FOIL, opt_cgroup_limit, CG_MEMORY_HIGH,
+    "Throttle and reclaim the sandbox's memory above SIZE" },
+  { "--memory-swap-max", "SIZE", OPT_FOIL, opt_cgroup_limit, CG_MEMORY_SWAP_MAX,
+    "The sandbox's swap limit" },
+  { "--pids-max", "N", OPT_FOIL, opt_cgroup_limit, CG_PIDS_MAX,
+    "At most N processes and threads in the sandbox" },
+  { "--cpu-max", "QUOTA[/PERIOD]", OPT_FOIL, opt_cgroup_limit, CG_CPU_MAX,
+    "CPU time per period, in microseconds (period 100000 by default)" },
+  { "--cpus", "N", OPT_FOIL, opt_cgroup_limit, CG_CPU_MAX,
+    "At most N CPUs' worth of time (fractional: 0.5)" },
+  { "--cpu-weight", "N", OPT_FOIL, opt_cgroup_limit, CG_CPU_WEIGHT,
+    "Relative CPU share, 1 to 10000 (default 100)" },
+  { "--io-weight", "N", OPT_FOIL, opt_cgroup_limit, CG_IO_WEIGHT,
+    "Relative I/O share, 1 to 10000 (default 100)" },
   { "--unshare-time", NULL, OPT_FOIL, opt_unshare_time, 0,
     "Create new time namespace (not part of --unshare-all)" },
   { "--monotonic-offset", "SECONDS", OPT_FOIL, opt_time_offset, CLOCK_MONOTONIC,
@@ -765,6 +792,7 @@ void validate_config(struct config *cfg)
     die("--monotonic-offset requires --unshare-time");
   if (cfg->boottime_offset_set && !cfg->unshare_time)
     die("--boottime-offset requires --unshare-time");
+  check_rlimits(cfg);
   /* Last: it asks the kernel, and a -try request it cannot honour is dropped. */
   landlock_check(cfg);
 }

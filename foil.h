@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 enum run_mode {
@@ -77,6 +78,31 @@ struct tcp_port_rules {
   size_t n_ranges;
 };
 
+/* --rlimit NAME=SOFT[:HARD]: one per resource (the last given counts). */
+struct rlimit_setting {
+  int resource;         /* RLIMIT_* */
+  bool hard_set;        /* HARD given; without it the hard limit stays as it is */
+  rlim_t soft, hard;    /* RLIM_INFINITY for unlimited */
+  const char *arg;      /* NAME=SOFT[:HARD] as written, for messages */
+};
+
+/* --cgroup and the limits: what the options ask the monitor to set up
+   (cgroup.c). Plain bytes: in setuid mode the setup process, which parses
+   the command line, sends it as is to the monitor. */
+enum cgroup_limit {
+  CG_MEMORY_MAX, CG_MEMORY_HIGH, CG_MEMORY_SWAP_MAX, CG_PIDS_MAX,
+  CG_CPU_MAX, CG_CPU_WEIGHT, CG_IO_WEIGHT, CG_N_LIMITS
+};
+#define CG_VALUE_MAX 48
+#define CG_DIR_MAX 4096
+struct cgroup_request {
+  bool used;                               /* --cgroup or any limit */
+  char dir[CG_DIR_MAX];                    /* --cgroup DIR; "" for foil's own cgroup */
+  char value[CG_N_LIMITS][CG_VALUE_MAX];   /* the limit file's new content, "" if unset */
+  char option[CG_N_LIMITS][24];            /* the option that set it (--cpus or --cpu-max...) */
+  char memory_max_arg[CG_VALUE_MAX];       /* --memory-max as written, for the OOM message */
+};
+
 struct config {
   enum run_mode mode;
   uid_t caller_uid;
@@ -115,6 +141,9 @@ struct config {
   const char **lock_files; /* --lock-file: read-locked by pid 1 while it runs */
   size_t n_lock_files;
   bool forward_signals;  /* --forward-signals */
+  struct rlimit_setting *rlimits; /* --rlimit: set in the command only, just before exec */
+  size_t n_rlimits;
+  struct cgroup_request cgroup; /* --cgroup, --memory-max...: made by the monitor */
   const char **overlay_srcs; /* --overlay-src waiting for its overlay option */
   size_t n_overlay_srcs;
   const char *exec_label, *file_label;

@@ -4,6 +4,7 @@
  * signal handling of --forward-signals and SIGPIPE.
  */
 #include "report.h"
+#include "cgroup.h"
 #include "foil.h"
 #include "privileged.h"
 #include "utils.h"
@@ -131,9 +132,33 @@ void restore_sigpipe(void)
    permitted, none effective (privileged.h): each report is two integers, and
    none of them is used with a capability; REPORT_LAYOUT saying the command
    runs below the sandbox's user namespace drops them for good at once. */
+/* Setuid mode: the setup process parsed --cgroup and the limits and sends
+   them; the monitor, holding nothing any more, makes the cgroup with the
+   caller's identity, moves the waiting setup process in and says so. */
+static void make_cgroup_for_setup(struct priv_start *st)
+{
+  struct cgroup_request req;
+  size_t got = 0;
+
+  while (got < sizeof req)
+    {
+      ssize_t n = RETRY_EINTR(read(st->join[0], (char *)&req + got, sizeof req - got));
+      if (n <= 0)
+        return;   /* the setup process failed and said why */
+      got += (size_t)n;
+    }
+  req.dir[sizeof req.dir - 1] = req.memory_max_arg[sizeof req.memory_max_arg - 1] = '\0';
+  for (size_t i = 0; i < CG_N_LIMITS; i++)
+    req.value[i][CG_VALUE_MAX - 1] = req.option[i][sizeof req.option[i] - 1] = '\0';
+  cgroup_prepare(&req, st->child);
+  if (write_all(st->join[0], "c", 1) < 0 && errno != EPIPE)
+    die_errno("Can't tell the sandbox its cgroup is ready");
+}
+
 void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state *m)
 {
   struct report r = { 0, 0 };
+  bool dropped = false;
 
   memset(m, 0, sizeof *m);
   m->main_pid = st->child;
@@ -164,9 +189,12 @@ void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state 
           /* The setup process waits for this byte before anything of the
              command's runs; if it is gone, the reports end here too. */
           priv_drop(st);
+          dropped = true;
           if (write_all(st->join[0], "d", 1) < 0 && errno != EPIPE)
             die_errno("Can't tell the sandbox the monitor holds nothing");
         }
+      else if (r.type == REPORT_CGROUP && dropped)
+        make_cgroup_for_setup(st);
       else if (r.type == REPORT_JOIN)
         {
           m->join = true;

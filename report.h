@@ -21,6 +21,8 @@ enum report_type {
   REPORT_LAYOUT,              /* setuid mode: value 1 if the command runs in the
                                  caller's user namespace (callerns.c), else 0 */
   REPORT_JOIN,                /* the namespaces follow on the join socket */
+  REPORT_CGROUP,              /* setuid mode, after the drop: a struct cgroup_request
+                                 follows on the join socket (cgroup.c) */
 };
 
 enum forwarding { FORWARD_NONE, FORWARD_SENT, FORWARD_WITH_TERMINAL };

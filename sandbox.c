@@ -39,6 +39,7 @@
  */
 #include "foil.h"
 #include "callerns.h"
+#include "cgroup.h"
 #include "cmdline.h"
 #include "bind-mount.h"
 #include "sources.h"
@@ -58,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,6 +147,24 @@ static void wait_for_block_fd(int fd)
   close(fd);
 }
 
+/* --rlimit, in the command only (never pid 1 or the monitor), before its
+   seccomp programs, which may forbid setrlimit. validate_config() checked
+   each against the limits this process inherited. */
+static void apply_rlimits(const struct config *cfg)
+{
+  for (size_t i = 0; i < cfg->n_rlimits; i++)
+    {
+      const struct rlimit_setting *set = &cfg->rlimits[i];
+      struct rlimit lim = { set->soft, set->hard };
+
+      if (!set->hard_set && getrlimit(set->resource, &lim) < 0)
+        die_errno("--rlimit %s: getrlimit", set->arg);
+      lim.rlim_cur = set->soft;
+      if (setrlimit(set->resource, &lim) < 0)
+        die_errno("--rlimit %s", set->arg);
+    }
+}
+
 static __attribute__((noreturn)) void exec_payload(const struct config *cfg, bool has_reaper,
                                                    int report_fd)
 {
@@ -176,6 +196,7 @@ static __attribute__((noreturn)) void exec_payload(const struct config *cfg, boo
     }
   if (cfg->exec_label != NULL && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", cfg->exec_label) < 0)
     die_errno("--exec-label %s", cfg->exec_label);
+  apply_rlimits(cfg);
   load_seccomp_programs(cfg);
   {
     char *file = cfg->command[0];
@@ -204,6 +225,20 @@ static void wait_for_monitor_drop(int join_fd)
 
   if (RETRY_EINTR(read(join_fd, &byte, 1)) != 1)
     die("The monitor went away before the sandbox started");
+}
+
+/* Setuid mode: the monitor makes the sandbox's cgroup (cgroup.c) and moves
+   this process in while it waits here, before anything of the sandbox
+   exists. End of file: the monitor failed and said why. */
+static void wait_for_cgroup(int report_fd, int join_fd, const struct cgroup_request *req)
+{
+  char byte;
+
+  send_report(report_fd, REPORT_CGROUP, 0);
+  if (write_all(join_fd, req, sizeof *req) < 0)
+    die_errno("Can't ask the monitor for the sandbox's cgroup");
+  if (RETRY_EINTR(read(join_fd, &byte, 1)) != 1)
+    _exit(1);
 }
 
 static __attribute__((noreturn)) void hold_until_command_exits(const struct config *cfg, int join_fd)
@@ -309,6 +344,8 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
       send_report(report_fd, REPORT_LAYOUT, cfg.callerns);
       if (!cfg.callerns)
         wait_for_monitor_drop(st->join[1]);
+      if (cfg.cgroup.used)
+        wait_for_cgroup(report_fd, st->join[1], &cfg.cgroup);
     }
   else
     cfg = *parsed;
@@ -541,8 +578,12 @@ int main(int argc, char **argv)
       parse_args(&early, argc - 1, argv + 1);
       validate_config(&early);
       parsed = &early;
+      if (early.cgroup.used)
+        cgroup_prepare(&early.cgroup, 0);
       priv_prepare_spawn(&st, early.forward_signals);
       st.child = spawn_setup_process(&st, &early);
+      if (st.child == 0)
+        cgroup_enter();
     }
   keep_caller_sigmask(&st.caller_sigmask);
   if (st.child < 0)
@@ -550,6 +591,7 @@ int main(int argc, char **argv)
   if (st.child > 0)
     {
       struct monitor_state m;
+      int code;
 
       close(st.report[1]);
       if (st.join[1] >= 0)
@@ -560,7 +602,9 @@ int main(int argc, char **argv)
       priv_drop(&st);
       if (st.join[0] >= 0 && m.hold_fd != st.join[0])
         close(st.join[0]);
-      return monitor_finish(&m);
+      code = monitor_finish(&m);
+      cgroup_finish(m.exec_ok ? m.json_fd : -1, code);
+      return code;
     }
   close(st.report[0]);
   if (st.join[0] >= 0)

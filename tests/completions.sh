@@ -81,6 +81,34 @@ offers_nothing()
     ((${#COMPREPLY[@]} == 0)) || fail "'$*<TAB>' should offer nothing, got: ${COMPREPLY[*]:0:20}"
 }
 
+# complete_split LINE WORD... : runs _foil on LINE, which bash split into
+# WORD... (at = and :, COMP_WORDBREAKS), with the cursor at its end.
+complete_split()
+{
+    COMP_LINE=$1
+    COMP_POINT=${#COMP_LINE}
+    shift
+    COMP_WORDS=("$@")
+    COMP_CWORD=$(($# - 1))
+    COMPREPLY=()
+    _foil
+}
+
+# split_offers_only "CANDIDATE..." -- LINE WORD... : exactly these.
+split_offers_only()
+{
+    local want=() got=() c line
+    while [[ $1 != -- ]]; do want+=("$1"); shift; done
+    shift
+    line=$1
+    checks=$((checks + 1))
+    complete_split "$@"
+    for c in "${COMPREPLY[@]}"; do got+=("${c%/}"); done
+    if [[ $(printf '%s\n' "${got[@]}" | sort -u) != "$(printf '%s\n' "${want[@]}" | sort -u)" ]]; then
+        fail "'$line<TAB>' offers '${got[*]:0:20}', expected exactly '${want[*]}'"
+    fi
+}
+
 # --- bash, on its own ------------------------------------------------------
 # shellcheck source=completions/bash/foil
 if ! . "$bash_file"; then
@@ -110,6 +138,16 @@ run_bash_checks()
     offers_nothing foil --setenv HOME ''
     offers_nothing foil --setup-error-status ''
     offers FOILCOMPLTESTVAR -- foil --unsetenv FOILCOMPLTESTV
+    offers_only nofile= -- foil --rlimit nof
+    offers as= core= nofile= stack= -- foil --rlimit ''
+    offers_nothing foil --rlimit nofile=1
+    offers_nothing "$tmp/other/bwrap" --rli
+    # bash splits nofile=100:200 into five words; they are one argument.
+    split_offers_only -- 'foil --rlimit nofile=' foil --rlimit nofile =
+    split_offers_only -- 'foil --rlimit nofile=100:' foil --rlimit nofile = 100 :
+    split_offers_only foilcompltestcmd -- 'foil --rlimit nofile=100:200 foilcompltest' \
+        foil --rlimit nofile = 100 : 200 foilcompltest
+    split_offers_only --rlimit -- 'foil --rlimit core=0 --rli' foil --rlimit core = 0 --rli
 
     # Host paths: files after --bind, directories only after --chdir.
     offers "$tmp/tree/afile" "$tmp/tree/adir" -- foil --bind "$tmp/tree/a"
@@ -171,6 +209,10 @@ stub_call offset_called 3 foil --keep-fd 3 ls -
 stub_call offset_called 2 foil -- --not-an-option
 stub_call offset_called 1 foil ''
 stub_call offset_called 4 foil --setenv A B cmd arg
+checks=$((checks + 1))
+offset_called=unset
+complete_split 'foil --rlimit nofile=1:2 cmd arg' foil --rlimit nofile = 1 : 2 cmd arg
+[[ $offset_called == 7 ]] || fail "'foil --rlimit nofile=1:2 cmd arg<TAB>': offset_called is '$offset_called', expected 7"
 stub_call offset_called unset foil --setenv A ''
 stub_call filedir_called files foil --dev-bind ''
 stub_call filedir_called files foil --dev-bind-try /dev ''
@@ -213,11 +255,12 @@ fi
 foil_bin=${FOIL_BIN:-$top/foil}
 man_file=$top/man/foil.1
 
-# "NAME COUNT" per option: the operands are the capitalised words after it.
+# "NAME COUNT" per option: the operands are the capitalised words after it
+# (such as NAME=SOFT[:HARD]).
 help_options()
 {
     "$foil_bin" --help |
-        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][A-Z0-9]*$/; i++) n++; print $1, n }'
+        awk '$1 ~ /^--/ { n = 0; for (i = 2; i <= NF && $i ~ /^[A-Z][]A-Z0-9=:[]*$/; i++) n++; print $1, n }'
 }
 # The options of each .TP heading in the man page's OPTIONS section.
 man_options()

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -894,6 +895,184 @@ START_TEST(callerns_state_unterminated_string)
 }
 END_TEST
 
+/* ---- --rlimit (optvalues.c; its hand-over in callerns.c) ---- */
+
+/* Without validate_config(): what the parser records does not depend on
+   this process's limits. A later --rlimit for a resource replaces the
+   earlier one. */
+START_TEST(rlimits_are_recorded)
+{
+  char *argv[] = { "--rlimit", "nofile=100:200", "--rlimit", "fsize=1K", "--rlimit", "as=2T:unlimited",
+                   "--rlimit", "cpu=infinity", "--rlimit", "stack=8M:1G", "--rlimit", "nofile=5:7",
+                   "--rlimit", "core=0:0", "true", NULL };
+  const struct rlimit_setting *r;
+
+  config_init(&cfg, MODE_USERNS, 1000, 1000);
+  parse_args(&cfg, (int)(sizeof argv / sizeof argv[0]) - 1, argv);
+  ck_assert_uint_eq(cfg.n_rlimits, 6);
+  r = cfg.rlimits;
+  ck_assert(r[0].resource == RLIMIT_NOFILE && r[0].hard_set && r[0].soft == 5 && r[0].hard == 7);
+  ck_assert_str_eq(r[0].arg, "nofile=5:7");
+  ck_assert(r[1].resource == RLIMIT_FSIZE && !r[1].hard_set && r[1].soft == 1024);
+  ck_assert(r[2].resource == RLIMIT_AS && r[2].hard_set && r[2].soft == 2ULL << 40 && r[2].hard == RLIM_INFINITY);
+  ck_assert(r[3].resource == RLIMIT_CPU && !r[3].hard_set && r[3].soft == RLIM_INFINITY);
+  ck_assert(r[4].resource == RLIMIT_STACK && r[4].soft == 8ULL << 20 && r[4].hard == 1ULL << 30);
+  ck_assert(r[5].resource == RLIMIT_CORE && r[5].hard_set && r[5].soft == 0 && r[5].hard == 0);
+  ck_assert_ptr_eq(cfg.command[0], argv[14]);
+}
+END_TEST
+
+/* --rlimit VALUE and the end of the one line it must end foil with. */
+static const char *const bad_rlimits[][2] = {
+  { "foo=1", "unknown resource foo" },
+  { "NOFILE=1", "unknown resource NOFILE" },
+  { "=5", "unknown resource \"\"" },
+  { "nofile", "invalid value" },
+  { "nofile=", "invalid value" },
+  { "nofile=:5", "invalid value" },
+  { "nofile=5:", "invalid value" },
+  { "nofile=-1", "invalid value" },
+  { "nofile=+1", "invalid value" },
+  { "nofile= 1", "invalid value" },
+  { "nofile=1.5", "invalid value" },
+  { "nofile=1Q", "invalid value" },
+  { "nofile=1KB", "invalid value" },
+  { "nofile=K", "invalid value" },
+  { "nofile=1:2:3", "invalid value" },
+  { "nofile=0x10", "invalid value" },
+  { "nofile=unlimitedK", "invalid value" },
+  { "nofile=18446744073709551615", "invalid value" },
+  { "nofile=99999999999999999999", "invalid value" },
+  { "nofile=16777216T", "invalid value" },
+  { "nofile=10:5", "the soft limit is above the hard limit" },
+  { "nofile=unlimited:5", "the soft limit is above the hard limit" },
+  { "as=1G:1023M", "the soft limit is above the hard limit" },
+};
+
+START_TEST(bad_rlimits_fail_with_one_line)
+{
+  char arg[64], msg[4096], want[256];
+  char *argv[] = { "--rlimit", arg, "x", NULL };
+
+  snprintf(arg, sizeof arg, "%s", bad_rlimits[_i][0]);
+  snprintf(want, sizeof want, "foil: --rlimit %s: %s\n", bad_rlimits[_i][0], bad_rlimits[_i][1]);
+  ck_assert_int_eq(parse_failure(MODE_USERNS, argv, msg, sizeof msg), 1);
+  ck_assert_str_eq(msg, want);
+}
+END_TEST
+
+/* validate_config() holds them against this process's limits: a hard limit
+   can be lowered or kept, never raised; a soft one alone stays under the
+   hard limit there is. */
+START_TEST(rlimits_checked_against_our_limits)
+{
+  struct rlimit now;
+  char arg[64], msg[4096], want[256];
+  char *argv[] = { "--rlimit", arg, "x", NULL };
+  unsigned long long hard;
+
+  ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &now), 0);
+  ck_assert_msg(now.rlim_max != RLIM_INFINITY, "RLIMIT_NOFILE cannot be unlimited");
+  hard = (unsigned long long)now.rlim_max;
+  snprintf(arg, sizeof arg, "nofile=1:%llu", hard);
+  parse(MODE_USERNS, argv);
+  ck_assert(cfg.n_rlimits == 1 && cfg.rlimits[0].hard == now.rlim_max);
+  snprintf(arg, sizeof arg, "nofile=%llu", hard);
+  parse(MODE_SETUID, argv);
+  snprintf(arg, sizeof arg, "nofile=1:%llu", hard + 1);
+  snprintf(want, sizeof want,
+           "foil: --rlimit %s: can't raise the hard limit above %llu (foil holds no CAP_SYS_RESOURCE)\n", arg,
+           hard);
+  ck_assert_int_eq(parse_failure(MODE_ROOT, argv, msg, sizeof msg), 1);
+  ck_assert_str_eq(msg, want);
+  snprintf(arg, sizeof arg, "nofile=1:unlimited");
+  snprintf(want, sizeof want,
+           "foil: --rlimit %s: can't raise the hard limit above %llu (foil holds no CAP_SYS_RESOURCE)\n", arg,
+           hard);
+  ck_assert_int_eq(parse_failure(MODE_SETUID, argv, msg, sizeof msg), 1);
+  ck_assert_str_eq(msg, want);
+  snprintf(arg, sizeof arg, "nofile=%llu", hard + 1);
+  snprintf(want, sizeof want, "foil: --rlimit %s: the soft limit is above the hard limit %llu\n", arg, hard);
+  ck_assert_int_eq(parse_failure(MODE_USERNS, argv, msg, sizeof msg), 1);
+  ck_assert_str_eq(msg, want);
+}
+END_TEST
+
+/* Setuid mode's command is started by the monitor: the limits go with the
+   rest of its state. */
+START_TEST(callerns_state_carries_rlimits)
+{
+  char *argv[] = { "--rlimit", "nofile=10:20", "--rlimit", "core=0", "--", "/bin/cmd", NULL };
+  int sv[2], fds[1], got[JOIN_MAX_FDS];
+  uint64_t ids[N_REPORTED_NS] = { 0 };
+  struct config out;
+  struct callerns_state cs;
+  size_t len;
+
+  parse(MODE_SETUID, argv);
+  ck_assert(callerns_layout(&cfg));
+  ck_assert(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  fds[0] = open_ns("mnt");
+  ck_assert(fds[0] >= 0);
+  callerns_send(sv[0], fds, 1, &cfg, "/", false, ids);
+  ck_assert_int_eq(callerns_receive_namespaces(sv[1], got, &len), 1);
+  config_init(&out, MODE_SETUID, 1000, 1000);
+  callerns_receive_state(sv[1], len, &out, &cs);
+  ck_assert_uint_eq(out.n_rlimits, 2);
+  ck_assert(out.rlimits[0].resource == RLIMIT_NOFILE && out.rlimits[0].hard_set);
+  ck_assert(out.rlimits[0].soft == 10 && out.rlimits[0].hard == 20);
+  ck_assert_str_eq(out.rlimits[0].arg, "nofile=10:20");
+  ck_assert(out.rlimits[1].resource == RLIMIT_CORE && !out.rlimits[1].hard_set && out.rlimits[1].soft == 0);
+  ck_assert_str_eq(out.rlimits[1].arg, "core=0");
+  close(got[0]);
+  close(fds[0]);
+  close(sv[0]);
+  close(sv[1]);
+}
+END_TEST
+
+/* A record naming no resource the kernel has, or with its soft limit above
+   its hard one, is refused with its own line (exit 1). */
+START_TEST(callerns_state_malformed_rlimit)
+{
+  /* Record header (tag, length), soft and hard limits, resource, hard_set,
+     then the argument. */
+  uint32_t head[2] = { 10 /* TAG_RLIMIT */, 28 };
+  uint64_t limits[2] = { 1, 2 };
+  int32_t ints[2] = { RLIM_NLIMITS, 1 };
+  char rec[36], msg[256];
+  int err[2], status;
+  ssize_t n;
+  pid_t pid;
+
+  if (_i == 1)
+    {
+      ints[0] = RLIMIT_NOFILE;
+      limits[0] = 3;
+    }
+  memcpy(rec, head, sizeof head);
+  memcpy(rec + 8, limits, sizeof limits);
+  memcpy(rec + 24, ints, sizeof ints);
+  memcpy(rec + 32, "x=1", 4);
+  ck_assert_int_eq(pipe(err), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0)
+    {
+      dup2(err[1], 2);
+      receive_bytes(rec, sizeof rec, sizeof rec);
+      _exit(0);
+    }
+  close(err[1]);
+  n = read(err[0], msg, sizeof msg - 1);
+  msg[n > 0 ? n : 0] = '\0';
+  close(err[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  ck_assert_str_eq(msg, "foil: The sandbox handed over a malformed resource limit\n");
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
   Suite *s = suite_create("foil-unit");
@@ -939,6 +1118,16 @@ static Suite *unit_suite(void)
     tcase_add_exit_test(join, callerns_state_short, 1);
     tcase_add_exit_test(join, callerns_state_unterminated_string, 1);
     suite_add_tcase(s, join);
+  }
+  {
+    TCase *rlimits = tcase_create("rlimit");
+    tcase_add_test(rlimits, rlimits_are_recorded);
+    tcase_add_loop_test(rlimits, bad_rlimits_fail_with_one_line, 0,
+                        (int)(sizeof bad_rlimits / sizeof bad_rlimits[0]));
+    tcase_add_test(rlimits, rlimits_checked_against_our_limits);
+    tcase_add_test(rlimits, callerns_state_carries_rlimits);
+    tcase_add_loop_test(rlimits, callerns_state_malformed_rlimit, 0, 2);
+    suite_add_tcase(s, rlimits);
   }
   suite_add_tcase(s, messages);
   return s;

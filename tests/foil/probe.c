@@ -25,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -873,6 +874,99 @@ static void cmd_burn(void)
   printf("burn: done\n");
 }
 
+/* Resource limits (--rlimit), by prlimit(1)'s names, in the order of the
+   kernel's resource numbers; LABEL is their line in /proc/PID/limits. */
+static const struct {
+  const char *name, *label;
+} rlimits[] = {
+  { "cpu", "Max cpu time" },
+  { "fsize", "Max file size" },
+  { "data", "Max data size" },
+  { "stack", "Max stack size" },
+  { "core", "Max core file size" },
+  { "rss", "Max resident set" },
+  { "nproc", "Max processes" },
+  { "nofile", "Max open files" },
+  { "memlock", "Max locked memory" },
+  { "as", "Max address space" },
+  { "locks", "Max file locks" },
+  { "sigpending", "Max pending signals" },
+  { "msgqueue", "Max msgqueue size" },
+  { "nice", "Max nice priority" },
+  { "rtprio", "Max realtime priority" },
+  { "rttime", "Max realtime timeout" },
+};
+#define N_RLIMITS (sizeof rlimits / sizeof rlimits[0])
+
+static void limit_text(char *buf, size_t size, rlim_t v)
+{
+  if (v == RLIM_INFINITY)
+    snprintf(buf, size, "unlimited");
+  else
+    snprintf(buf, size, "%llu", (unsigned long long)v);
+}
+
+/* "rlimit NAME: SOFT HARD" for each resource, as getrlimit() has them. */
+static void cmd_rlimits(void)
+{
+  for (size_t i = 0; i < N_RLIMITS; i++)
+    {
+      struct rlimit r;
+      char soft[32], hard[32];
+      if (getrlimit((int)i, &r) != 0)
+        {
+          printf("rlimit %s: %s\n", rlimits[i].name, err_name(errno));
+          continue;
+        }
+      limit_text(soft, sizeof soft, r.rlim_cur);
+      limit_text(hard, sizeof hard, r.rlim_max);
+      printf("rlimit %s: %s %s\n", rlimits[i].name, soft, hard);
+    }
+}
+
+/* "limits PID NAME: SOFT HARD" for each line of /proc/PID/limits (PID may
+   be "self"): how another process's limits look. */
+static void cmd_limits(const char *pid)
+{
+  char path[64], line[256], soft[32], hard[32];
+  FILE *f;
+
+  snprintf(path, sizeof path, "/proc/%s/limits", pid);
+  f = fopen(path, "re");
+  if (f == NULL)
+    {
+      report("limits", pid, -1);
+      return;
+    }
+  while (fgets(line, sizeof line, f) != NULL)
+    for (size_t i = 0; i < N_RLIMITS; i++)
+      {
+        size_t n = strlen(rlimits[i].label);
+        if (strncmp(line, rlimits[i].label, n) == 0 && line[n] == ' ' &&
+            sscanf(line + n, " %31s %31s", soft, hard) == 2)
+          printf("limits %s %s: %s %s\n", pid, rlimits[i].name, soft, hard);
+      }
+  fclose(f);
+}
+
+/* setrlimit(NAME, SOFT, HARD), each a number or "unlimited". */
+static void cmd_setrlimit(const char *name, const char *soft, const char *hard)
+{
+  struct rlimit r;
+  size_t i = 0;
+
+  while (i < N_RLIMITS && strcmp(rlimits[i].name, name) != 0)
+    i++;
+  if (i == N_RLIMITS)
+    {
+      fprintf(stderr, "probe: unknown resource %s\n", name);
+      exit(99);
+    }
+  r.rlim_cur = strcmp(soft, "unlimited") == 0 ? RLIM_INFINITY : (rlim_t)strtoull(soft, NULL, 10);
+  r.rlim_max = strcmp(hard, "unlimited") == 0 ? RLIM_INFINITY : (rlim_t)strtoull(hard, NULL, 10);
+  report("setrlimit", name, setrlimit((int)i, &r));
+}
+
 static int run_one(int argc, char **argv)
 {
   const char *c = argv[0];
@@ -1059,6 +1153,18 @@ static int run_one(int argc, char **argv)
     {
       NEED(1);
       cmd_tcp_connect(argv[1]);
+    }
+  else if (!strcmp(c, "rlimits"))
+    cmd_rlimits();
+  else if (!strcmp(c, "limits"))
+    {
+      NEED(1);
+      cmd_limits(argv[1]);
+    }
+  else if (!strcmp(c, "setrlimit"))
+    {
+      NEED(3);
+      cmd_setrlimit(argv[1], argv[2], argv[3]);
     }
   else
     {
