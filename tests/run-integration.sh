@@ -8,6 +8,13 @@
 # (user namespaces), and as root. Everything is removed at the end, also
 # after a failure or an interrupt.
 # As another user: runs the user-namespace mode only and says what it skipped.
+# Where a cgroup2 filesystem is mounted, root also makes a private test
+# cgroup under its root and delegates it to the user as systemd does (the
+# directory and its cgroup.procs, cgroup.subtree_control and cgroup.threads
+# chowned), with whatever of the memory, pids, cpu and io controllers the
+# hierarchy has enabled in it; the suite runs in its leaf "suite" and finds
+# it in FOIL_TEST_CGROUP. It is removed at the end too, and any process
+# still in it is a failure.
 # FOIL_TEST_ONLY=name1,name2 runs only the named tests (in every mode).
 # FOIL_TEST_MODES (default "setuid userns root") picks the modes to run as root.
 # If Debian's bwrap is installed (or BWRAP names another one), copies of it
@@ -28,11 +35,98 @@ ref_bwrap=${BWRAP:-/usr/bin/bwrap}
 
 tdir=
 user=
+cg=
+cg_root=
+cg_enabled=
 failed=0
 summary=
 
+# The first cgroup2 mount of the whole hierarchy (root "/"), from mountinfo:
+# its fields after " - " are the type, the source and the options.
+cgroup2_mount() {
+  awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2" && $4 == "/") { print $5; exit } break } }' \
+    /proc/self/mountinfo
+}
+
+# Every process in the test cgroup's subtree.
+cgroup_pids() {
+  find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null
+}
+
+# Makes $cg (see the top) for user $1:$2; without cgroup2 the suite skips
+# its cgroup tests with the reason.
+setup_cgroup() {
+  local c
+  cg_root=$(cgroup2_mount)
+  [ -n "$cg_root" ] || { echo "run-integration: no cgroup2 filesystem mounted: no test cgroup"; return 0; }
+  cg=$cg_root/foil-test.$(tr -dc a-z0-9 </dev/urandom | head -c 8)
+  mkdir "$cg" || { echo "run-integration: cannot create $cg: no test cgroup"; cg=; return 0; }
+  # A controller reaches the test cgroup only when its parent, the root,
+  # enables it for its children; the root's subtree_control is written
+  # only for one it offers and does not enable yet (and reset at the end).
+  for c in memory pids cpu io; do
+    grep -qw "$c" "$cg_root/cgroup.controllers" || continue
+    if ! grep -qw "$c" "$cg_root/cgroup.subtree_control"; then
+      echo "+$c" >"$cg_root/cgroup.subtree_control" && cg_enabled="$cg_enabled $c"
+    fi
+    # Enabled below the test cgroup too, so that every cgroup a test makes
+    # in it has the controller (and foil's own work is to enable it further
+    # down); the test cgroup never holds a process itself, which allows it.
+    grep -qw "$c" "$cg/cgroup.controllers" && echo "+$c" >"$cg/cgroup.subtree_control"
+  done
+  chown "$1:$2" "$cg" "$cg/cgroup.procs" "$cg/cgroup.subtree_control" "$cg/cgroup.threads" || return 1
+  # The suite's leaf, made by root: the user may move processes out of it
+  # (the common ancestor, $cg, is theirs) but not make cgroups in it.
+  mkdir "$cg/suite" || return 1
+  # Cgroups the user must not be able to use with --cgroup: one root's
+  # altogether, one whose directory is theirs but not its cgroup.procs, and
+  # one that the user can enter (its cgroup.procs is theirs) but not make
+  # cgroups in, as foil's own cgroup.
+  mkdir "$cg/root-owned" "$cg/dir-only" "$cg/procs-only" || return 1
+  chown "$1:$2" "$cg/dir-only" "$cg/procs-only/cgroup.procs" || return 1
+  echo "test cgroup: $cg (controllers: $(cat "$cg/cgroup.subtree_control"))"
+}
+
+# Removes $cg: a process still in it is reported (a sandbox left behind)
+# and killed; cgroup.kill reaches exactly the subtree and nothing else.
+cleanup_cgroup() {
+  local pids c
+  [ -n "$cg" ] && [ -d "$cg" ] || return 0
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    pids=$(cgroup_pids)
+    [ -z "$pids" ] && break
+    sleep 0.2
+  done
+  if [ -n "$pids" ]; then
+    echo "FAIL: processes left in the test cgroup $cg:" >&2
+    ps -o pid,ppid,user,etime,args -p "$(echo $pids | tr ' ' ,)" >&2
+    find "$cg" -name cgroup.procs ! -empty -printf '  in %h\n' >&2
+    if [ -e "$cg/cgroup.kill" ]; then
+      echo 1 >"$cg/cgroup.kill"
+    else
+      for p in $pids; do kill -9 "$p" 2>/dev/null; done
+    fi
+    failed=1
+  fi
+  # Children first; a cgroup whose last process has just been reaped can
+  # refuse rmdir for a moment.
+  for _ in $(seq 50); do
+    find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+    [ -d "$cg" ] || break
+    sleep 0.1
+  done
+  [ -d "$cg" ] && { echo "FAIL: cannot remove the test cgroup $cg" >&2; failed=1; }
+  # The kernel refuses to disable a controller that a cgroup below still
+  # enables for its children (another user of the hierarchy): that one stays.
+  for c in $cg_enabled; do
+    echo "-$c" >"$cg_root/cgroup.subtree_control" 2>/dev/null
+  done
+  cg=
+}
+
 cleanup() {
   local pids
+  cleanup_cgroup
   if [ -n "$user" ]; then
     # Processes the suite left behind would be a bug: report and kill them.
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -64,7 +158,7 @@ run_mode() {
     *) summary="$summary  $mode: not selected (FOIL_TEST_MODES)\n"; return 0 ;;
   esac
   echo "=== integration tests, mode $mode ==="
-  if "$@" env FOIL_TEST_MODE="$mode" "${envs[@]}" "$tdir/bin/check_foil"; then
+  if "${in_cgroup[@]}" "$@" env FOIL_TEST_MODE="$mode" "${envs[@]}" "$tdir/bin/check_foil"; then
     summary="$summary  $mode: ok\n"
   else
     summary="$summary  $mode: FAILED\n"
@@ -92,11 +186,14 @@ envs=(CK_VERBOSITY="${CK_VERBOSITY:-verbose}" FOIL_TEST_DIR="$tdir" FOIL_TEST_BI
 [ -n "${CK_DEFAULT_TIMEOUT:-}" ] && envs+=(CK_DEFAULT_TIMEOUT="$CK_DEFAULT_TIMEOUT")
 [ -n "${CK_FORK:-}" ] && envs+=(CK_FORK="$CK_FORK")
 [ -n "${FOIL_TEST_ONLY:-}" ] && envs+=(FOIL_TEST_ONLY="$FOIL_TEST_ONLY")
+# Without a test cgroup the suite runs where it is.
+in_cgroup=()
 
 if [ "$(id -u)" != 0 ]; then
   mkdir "$tdir/work-userns"
   run_mode userns env HOME="$tdir/work-userns" FOIL="$tdir/plain/$foil_name" FOIL_TEST_WORK="$tdir/work-userns" \
     FOIL_TEST_BWRAP="${ref_bwrap:+$tdir/ref-plain/bwrap}"
+  echo "SKIP test cgroup: needs root (to delegate a cgroup to the user the suite runs as)"
   echo "SKIP setuid mode: needs root (to make a setuid-root copy of foil and a test user)"
   echo "SKIP root mode: not running as root"
   printf "integration summary:\n%b" "$summary"
@@ -129,6 +226,15 @@ chmod 600 "$tdir/rootonly/secret"
 mkdir "$tdir/rosrc" "$tdir/rosrc/sub"
 mount -t tmpfs -o size=1m,mode=0755,uid="$uid",gid="$gid" foil-test "$tdir/rosrc/sub"
 chown "$uid:$gid" "$tdir/rosrc"
+
+setup_cgroup "$uid" "$gid" || { echo "run-integration: cannot delegate the test cgroup $cg" >&2; exit 1; }
+if [ -n "$cg" ]; then
+  envs+=(FOIL_TEST_CGROUP="$cg")
+  # Root moves the suite into the leaf before it becomes the user: the
+  # sandboxes' cgroups and the suite's then share the delegated parent,
+  # which cgroup v2 requires for a move between them.
+  in_cgroup=(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg/suite")
+fi
 
 for m in setuid userns root; do
   mkdir "$tdir/work-$m"

@@ -29,7 +29,7 @@ TEST_LIB_HDRS := tests/lib/run.h tests/lib/text.h tests/lib/files.h
 INTEGRATION_SRCS := $(addprefix tests/foil/,main.c harness.c check_options.c check_namespaces.c \
   check_mounts.c check_files.c check_fd_protocols.c check_status_fds.c check_lifecycle.c \
   check_attacks.c check_attacks_procs.c check_differential.c check_confinement.c \
-  check_rlimits.c) $(TEST_LIB_SRCS)
+  check_rlimits.c check_cgroups.c) $(TEST_LIB_SRCS)
 INTEGRATION_HDRS := tests/foil/harness.h tests/foil/suites.h tests/text-check.h $(TEST_LIB_HDRS)
 TEST_PROGRAMS    := tests/foil/check_foil tests/foil/foil-probe
 

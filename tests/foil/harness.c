@@ -592,6 +592,8 @@ void harness_init(void)
   if (getenv("FOIL_TEST_BWRAP") && access(getenv("FOIL_TEST_BWRAP"), X_OK) == 0)
     suite.bwrap = getenv("FOIL_TEST_BWRAP");
   suite.target_bwrap = bwrap_minor(suite.foil);
+  if (getenv("FOIL_TEST_CGROUP") && *getenv("FOIL_TEST_CGROUP"))
+    suite.cgroup = getenv("FOIL_TEST_CGROUP");
   printf("foil integration suite: mode %s, binary %s (prefix \"%s:\"), uid %d, reference bwrap %s\n",
          suite.mode_name, suite.foil, suite.name, (int)getuid(), suite.bwrap ? suite.bwrap : "(none)");
   fflush(stdout);

@@ -34,6 +34,7 @@ struct suite_env {
   const char *payload_comm; /* comm of the probe once exec'd */
   const char *bwrap;        /* reference bwrap for differential tests, or NULL */
   int target_bwrap;         /* the binary under test is bubblewrap: its minor version (0.8 -> 8), else 0 */
+  const char *cgroup;       /* cgroup v2 dir delegated to the suite's user (FOIL_TEST_CGROUP), or NULL */
 };
 extern struct suite_env suite;
 

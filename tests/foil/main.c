@@ -16,7 +16,7 @@ static void (*const registrations[])(TCase *) = {
   register_option_tests,         register_namespace_tests,    register_mount_tests,     register_file_tests,
   register_fd_protocol_tests,    register_status_fd_tests,    register_lifecycle_tests, register_attack_tests,
   register_process_attack_tests, register_differential_tests, register_confinement_tests,
-  register_rlimit_tests,
+  register_rlimit_tests,         register_cgroup_tests,
 };
 
 int main(void)

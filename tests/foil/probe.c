@@ -714,6 +714,166 @@ static void cmd_tcp_connect(const char *port)
     close(s);
 }
 
+/* ---- cgroups: the line of /proc/self/cgroup and payloads for limits ---- */
+
+/* The cgroup v2 line ("0::PATH") of /proc/self/cgroup; on a host that also
+   mounts v1 hierarchies it is not the first line. */
+static void cmd_cgroup(void)
+{
+  char line[4096];
+  FILE *f = fopen("/proc/self/cgroup", "re");
+  if (!f)
+    {
+      printf("cgroup: %s\n", err_name(errno));
+      return;
+    }
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "0::", 3))
+      {
+        line[strcspn(line, "\n")] = 0;
+        printf("cgroup: %s\n", line);
+        fclose(f);
+        return;
+      }
+  fclose(f);
+  printf("cgroup: none\n");
+}
+
+/* A daemon as a shell's "cmd &" in a double fork leaves it: its own
+   session, reparented, holding none of the probe's fds (so that whoever
+   reads the probe's output is not kept waiting for it). Prints its pid. */
+static void cmd_daemon(void)
+{
+  int p[2];
+  if (pipe(p) != 0)
+    {
+      printf("daemon: %s\n", err_name(errno));
+      return;
+    }
+  fflush(stdout);
+  pid_t mid = fork();
+  if (mid == 0)
+    {
+      pid_t d = fork();
+      if (d == 0)
+        {
+          setsid();
+          for (int fd = 0; fd < 1024; fd++)
+            if (fd != p[1])
+              close(fd);
+          /* Only now may the probe go on: nothing of its output is held. */
+          close(p[1]);
+          for (;;)
+            pause();
+        }
+      if (write(p[1], &d, sizeof d) != sizeof d)
+        _exit(1);
+      _exit(0);
+    }
+  close(p[1]);
+  pid_t d = 0;
+  char eof;
+  if (mid < 0 || read(p[0], &d, sizeof d) != sizeof d || read(p[0], &eof, 1) != 0)
+    printf("daemon: failed\n");
+  else
+    printf("daemon: %d\n", (int)d);
+  close(p[0]);
+  if (mid > 0)
+    waitpid(mid, NULL, 0);
+}
+
+/* Allocates and touches MIB MiB, a MiB at a time, and reports how far it
+   got (a memory limit kills it before it can). */
+static void cmd_hog(const char *mib)
+{
+  long n = atol(mib);
+  for (long i = 0; i < n; i++)
+    {
+      char *chunk = malloc(1 << 20);
+      if (!chunk)
+        {
+          printf("hog: %ld MiB, then %s\n", i, err_name(errno));
+          return;
+        }
+      memset(chunk, 'x', 1 << 20);
+    }
+  printf("hog: %ld MiB\n", n);
+}
+
+/* Forks up to MAX children that wait; reports how many it got and why it
+   stopped, then "ready", and holds them until stdin reaches EOF. */
+static void cmd_forkbomb(const char *max)
+{
+  int n = atoi(max), got = 0, err = 0;
+  pid_t *kids = calloc((size_t)n + 1, sizeof *kids);
+  fflush(stdout);
+  while (kids && got < n)
+    {
+      pid_t pid = fork();
+      if (pid == 0)
+        {
+          for (;;)
+            pause();
+        }
+      if (pid < 0)
+        {
+          err = errno;
+          break;
+        }
+      kids[got++] = pid;
+    }
+  printf("forkbomb: %d %s\n", got, err ? err_name(err) : "ok");
+  cmd_wait_stdin();
+  for (int i = 0; i < got; i++)
+    kill(kids[i], SIGKILL);
+  for (int i = 0; i < got; i++)
+    waitpid(kids[i], NULL, 0);
+  free(kids);
+}
+
+static long long thread_cpu_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Busy for NS of CPU time from now (the clock survives exec: what foil's
+   process spent before it became the probe does not count). */
+static void spin_for(long long ns)
+{
+  long long end = thread_cpu_ns() + ns;
+  while (thread_cpu_ns() < end)
+    ;
+}
+
+/* Two processes busy on the CPU until stdin reaches EOF; "ready" first. */
+static void cmd_burn(void)
+{
+  fflush(stdout);
+  pid_t kid = fork();
+  if (kid == 0)
+    {
+      for (;;)
+        spin_for(1LL << 62);
+    }
+  printf("ready\n");
+  fflush(stdout);
+  for (;;)
+    {
+      struct pollfd p = { 0, POLLIN, 0 };
+      char buf[64];
+      if (poll(&p, 1, 0) > 0 && read(0, buf, sizeof buf) <= 0)
+        break;
+    }
+  if (kid > 0)
+    {
+      kill(kid, SIGKILL);
+      waitpid(kid, NULL, 0);
+    }
+  printf("burn: done\n");
+}
+
 /* Resource limits (--rlimit), by prlimit(1)'s names, in the order of the
    kernel's resource numbers; LABEL is their line in /proc/PID/limits. */
 static const struct {
@@ -937,6 +1097,28 @@ static int run_one(int argc, char **argv)
     }
   else if (!strcmp(c, "signal-child"))
     cmd_signal_child();
+  else if (!strcmp(c, "cgroup"))
+    cmd_cgroup();
+  else if (!strcmp(c, "daemon"))
+    cmd_daemon();
+  else if (!strcmp(c, "hog"))
+    {
+      NEED(1);
+      cmd_hog(argv[1]);
+    }
+  else if (!strcmp(c, "forkbomb"))
+    {
+      NEED(1);
+      cmd_forkbomb(argv[1]);
+    }
+  else if (!strcmp(c, "burn"))
+    cmd_burn();
+  else if (!strcmp(c, "spin"))
+    {
+      NEED(1);
+      spin_for(atoll(argv[1]) * 1000000LL);
+      printf("spin: done\n");
+    }
   else if (!strcmp(c, "landlock-abi"))
     {
       long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U /* LANDLOCK_CREATE_RULESET_VERSION */);

@@ -33,6 +33,7 @@ void register_process_attack_tests(TCase *tc);
 void register_differential_tests(TCase *tc);
 void register_confinement_tests(TCase *tc);
 void register_rlimit_tests(TCase *tc);
+void register_cgroup_tests(TCase *tc);
 
 /* Adds the entries meant for suite.mode; prints the others as skipped. */
 void add_tests(TCase *tc, const struct test_entry *t);
