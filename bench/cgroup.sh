@@ -113,6 +113,7 @@ if [ "${#limits[@]}" -gt 0 ]; then
 	sets+=(limits)
 fi
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A R # R[mode,set] = "median min max n failures"
 errors=""
 for mode in "${modes[@]}"; do
@@ -142,9 +143,10 @@ range() {
 		printf "%.2f (%.2f–%.2f)" "$(field "$1" "$2" 1)" "$(field "$1" "$2" 2)" "$(field "$1" "$2" 3)"
 	else echo failed; fi
 }
-ratio() {
+ratio() { # mode set [field]: of the medians, or of field 2, the minimums
+	local f=${3:-1}
 	if ok "$1" none && ok "$1" "$2"; then
-		awk -v x="$(field "$1" "$2" 1)" -v y="$(field "$1" none 1)" 'BEGIN { printf "%.3f", x / y }'
+		awk -v x="$(field "$1" "$2" "$f")" -v y="$(field "$1" none "$f")" 'BEGIN { printf "%.3f", x / y }'
 	else echo n/a; fi
 }
 verdict() {
@@ -164,7 +166,8 @@ no_limits="no controllers reach the test cgroup (cgroup.subtree_control of $cg_m
 echo "Flatpak-like options and \`/bin/true\`; each sandbox gets a new \`DIR/foil-sandbox-*\`, where DIR is a"
 echo "test cgroup under the cgroup v2 at \`$cg_mnt\`, delegated to the user the sandboxes run as."
 echo "Controllers there: ${controllers:-none}. Milliseconds, median (min–max) of $ROUNDS, the option sets interleaved;"
-echo "ratios against the same sandbox without a cgroup; target < $TARGET. Kernel $(uname -r)."
+echo "ratios of the medians (of the minimums) against the same sandbox without a cgroup; target < $TARGET."
+echo "Kernel $(uname -r); load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 if [ "${#limits[@]}" -gt 0 ]; then
 	echo "| mode | no cgroup | \`--cgroup DIR\` | ratio | + limits | ratio | target |"
@@ -179,7 +182,7 @@ for mode in "${modes[@]}"; do
 	summary+="$mode:"
 	for set in "${sets[@]:1}"; do
 		r=$(ratio "$mode" "$set")
-		row+=" $(range "$mode" "$set") | $r |"
+		row+=" $(range "$mode" "$set") | $r ($(ratio "$mode" "$set" 2)) |"
 		summary+=" $set $r"
 		[ "$(verdict "$r")" = met ] || met=0
 	done
