@@ -431,9 +431,10 @@ static __attribute__((noreturn)) void run_keeper(pid_t monitor)
   if (setsid() < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
     _exit(1);
   for (size_t i = 0; i < sizeof deaf / sizeof deaf[0]; i++)
-    signal(deaf[i], SIG_IGN);
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+    if (signal(deaf[i], SIG_IGN) == SIG_ERR)
+      _exit(1);
+  if (sigemptyset(&none) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+    _exit(1);
   close_fds_except(keep, 3);
   if (pidfd >= 0 && getppid() == monitor)
     while (poll(&p, 1, -1) < 0 && errno == EINTR)
