@@ -101,6 +101,10 @@ struct cgroup_request {
   char value[CG_N_LIMITS][CG_VALUE_MAX];   /* the limit file's new content, "" if unset */
   char option[CG_N_LIMITS][24];            /* the option that set it (--cpus or --cpu-max...) */
   char memory_max_arg[CG_VALUE_MAX];       /* --memory-max as written, for the OOM message */
+  /* Setuid mode: the monitor that makes the cgroup did not parse the
+     command line, so its errors need these from the setup process. */
+  int error_status;                        /* --setup-error-status, or 1 */
+  int error_json_fd;                       /* --json-status-fd, or -1 */
 };
 
 struct config {

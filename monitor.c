@@ -150,6 +150,12 @@ static void make_cgroup_for_setup(struct priv_start *st)
   req.dir[sizeof req.dir - 1] = req.memory_max_arg[sizeof req.memory_max_arg - 1] = '\0';
   for (size_t i = 0; i < CG_N_LIMITS; i++)
     req.value[i][CG_VALUE_MAX - 1] = req.option[i][sizeof req.option[i] - 1] = '\0';
+  /* The setup process checked both when it parsed them; an fd number that
+     is not open here only loses the error line, as with bwrap. */
+  if (req.error_status >= 1 && req.error_status <= 255)
+    set_error_exit_status(req.error_status);
+  if (req.error_json_fd >= 0)
+    set_error_json_fd(req.error_json_fd);
   cgroup_prepare(&req, st->child);
   if (write_all(st->join[0], "c", 1) < 0 && errno != EPIPE)
     die_errno("Can't tell the sandbox its cgroup is ready");

@@ -230,12 +230,15 @@ static void wait_for_monitor_drop(int join_fd)
 /* Setuid mode: the monitor makes the sandbox's cgroup (cgroup.c) and moves
    this process in while it waits here, before anything of the sandbox
    exists. End of file: the monitor failed and said why. */
-static void wait_for_cgroup(int report_fd, int join_fd, const struct cgroup_request *req)
+static void wait_for_cgroup(int report_fd, int join_fd, const struct config *cfg)
 {
+  struct cgroup_request req = cfg->cgroup;
   char byte;
 
+  req.error_status = error_exit_status_of_setup();
+  req.error_json_fd = cfg->json_status_fd;
   send_report(report_fd, REPORT_CGROUP, 0);
-  if (write_all(join_fd, req, sizeof *req) < 0)
+  if (write_all(join_fd, &req, sizeof req) < 0)
     die_errno("Can't ask the monitor for the sandbox's cgroup");
   if (RETRY_EINTR(read(join_fd, &byte, 1)) != 1)
     _exit(1);
@@ -345,7 +348,7 @@ static __attribute__((noreturn)) void run_sandbox(const struct config *parsed,
       if (!cfg.callerns)
         wait_for_monitor_drop(st->join[1]);
       if (cfg.cgroup.used)
-        wait_for_cgroup(report_fd, st->join[1], &cfg.cgroup);
+        wait_for_cgroup(report_fd, st->join[1], &cfg);
     }
   else
     cfg = *parsed;

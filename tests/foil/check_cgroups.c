@@ -804,6 +804,39 @@ START_TEST(cgroup_not_a_cgroup)
 }
 END_TEST
 
+/* An error found while the cgroup is made follows --setup-error-status and
+   appears in --json-status-fd as any setup error does. In setuid mode the
+   monitor finds it, not the process that parsed those two options. */
+START_TEST(cgroup_error_status_and_json)
+{
+  if (not_foil("cgroup_error_status_and_json"))
+    return;
+  struct snapshot s;
+  snap_take(&s);
+  int js[2];
+  ck_assert(pipe(js) == 0);
+  struct args a = { 0 };
+  struct result r;
+  args_addv(&a, "--setup-error-status", "42", END);
+  add_fd_arg(&a, "--json-status-fd", js[1]);
+  args_addv(&a, "--cgroup", W, "/probe", "exit", "0", END);
+  run_with_fds(&r, &a, &js[1], 1);
+  close(js[1]);
+  char *out = slurp_within(js[0], "--json-status-fd");
+  close(js[0]);
+  ck_assert_msg(r.code == 42 && count_lines(r.err) == 1 && strstr(r.err, "--cgroup"),
+                "exit %d (expected 42), stderr:\n%s", r.code, r.err);
+  ck_assert_msg(strstr(out, "{ \"setup-error\": \"") && strstr(out, "--cgroup"),
+                "no setup-error line naming --cgroup in --json-status-fd:\n%s", out);
+  ck_assert_msg(!strstr(out, "exit-code"), "exit-code reported for a command that never ran:\n%s", out);
+  free(out);
+  result_free(&r);
+  args_free(&a);
+  snap_assert_unchanged(&s);
+  assert_no_children();
+}
+END_TEST
+
 /* Cgroups that are not the user's: none of them gets a cgroup or a
    process, even from a setuid-root foil. */
 START_TEST(cgroup_not_writable)
@@ -1266,6 +1299,7 @@ void register_cgroup_tests(TCase *tc)
     T(cgroup_own_not_delegated, S | U),
     T(cgroup_not_mounted, ALL),
     T(cgroup_not_a_cgroup, ALL),
+    T(cgroup_error_status_and_json, ALL),
     T(cgroup_not_writable, S | U),
     T(cgroup_controller_unavailable, ALL),
     T(cgroup_malformed_values, ALL),
