@@ -76,8 +76,23 @@ static struct {
 } cg = { .dir_fd = -1, .fd = -1, .procs_fd = -1, .keeper_pidfd = -1 };
 
 static void remove_all(void);
+static void (*failure_hook)(void);
 
-/* die(), after undoing what cgroup_prepare() made so far. */
+void cgroup_on_failure(void (*hook)(void))
+{
+  failure_hook = hook;
+}
+
+/* die(), after undoing what cgroup_prepare() made so far. Every error of
+   cgroup_prepare() ends here, so that the failure hook always runs. */
+static __attribute__((noreturn)) void fail_with(const char *msg)
+{
+  remove_all();
+  if (failure_hook != NULL)
+    failure_hook();
+  die("%s", msg);
+}
+
 static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...)
 {
   char msg[CG_DIR_MAX + 256];
@@ -86,8 +101,23 @@ static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  remove_all();
-  die("%s", msg);
+  fail_with(msg);
+}
+
+/* fail(), with ": " and errno's text after the message. */
+static __attribute__((noreturn, format(printf, 1, 2))) void fail_errno(const char *fmt, ...)
+{
+  char msg[CG_DIR_MAX + 320];
+  const char *reason = strerror(errno);
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(msg, sizeof msg - 64, fmt, ap);
+  va_end(ap);
+  if (n >= 0)
+    snprintf(msg + strnlen(msg, sizeof msg), 64, ": %s", reason);
+  fail_with(msg);
 }
 
 /* The whole (small) file DIRFD/NAME as a string; -1 with errno if unreadable. */
@@ -185,17 +215,17 @@ static bool open_parent(const struct cgroup_request *req)
   struct stat dir_st, own_st;
 
   if (req->dir[0] == '\0' && !have_own)
-    die("%s: cgroup v2 is not mounted", cg.option);
+    fail("%s: cgroup v2 is not mounted", cg.option);
   snprintf(cg.path, sizeof cg.path, "%s", req->dir[0] != '\0' ? req->dir : own);
   cg.dir_fd = open(cg.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cg.dir_fd < 0)
-    die_errno("%s %s", cg.option, cg.path);
+    fail_errno("%s %s", cg.option, cg.path);
   if (fstatfs(cg.dir_fd, &sfs) < 0 || fstat(cg.dir_fd, &dir_st) < 0)
-    die_errno("%s %s", cg.option, cg.path);
+    fail_errno("%s %s", cg.option, cg.path);
   if (sfs.f_type != CGROUP2_SUPER_MAGIC && !cgroup2_mount_point(mount_point, sizeof mount_point))
-    die("%s %s: cgroup v2 is not mounted", cg.option, cg.path);
+    fail("%s %s: cgroup v2 is not mounted", cg.option, cg.path);
   if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-    die("%s %s: not a cgroup v2 directory", cg.option, cg.path);
+    fail("%s %s: not a cgroup v2 directory", cg.option, cg.path);
   return req->dir[0] == '\0' ||
          (have_own && stat(own, &own_st) == 0 && own_st.st_dev == dir_st.st_dev &&
           own_st.st_ino == dir_st.st_ino);
@@ -208,7 +238,7 @@ static unsigned read_controllers(const char *file)
   unsigned set = 0;
 
   if (read_text_at(cg.dir_fd, file, text, sizeof text) < 0)
-    die_errno("%s: can't read %s/%s", cg.option, cg.path, file);
+    fail_errno("%s: can't read %s/%s", cg.option, cg.path, file);
   for (char *w = strtok_r(text, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
     for (size_t i = 0; i < N_CONTROLLERS; i++)
       if (strcmp(w, controller_names[i]) == 0)
@@ -219,10 +249,10 @@ static unsigned read_controllers(const char *file)
 static __attribute__((noreturn)) void die_not_delegated(bool own)
 {
   if (own)
-    die("%s: foil's own cgroup %s is not delegated to you; run foil under "
+    fail("%s: foil's own cgroup %s is not delegated to you; run foil under "
         "systemd-run --user --scope -p Delegate=yes, or pass --cgroup DIR",
         cg.option, cg.path);
-  die("%s %s: you may not create a cgroup here (%s)", cg.option, cg.path, strerror(errno));
+  fail("%s %s: you may not create a cgroup here (%s)", cg.option, cg.path, strerror(errno));
 }
 
 /* Before anything is made: may the caller make a cgroup in DIR, and does
@@ -242,7 +272,7 @@ static unsigned check_parent(const struct cgroup_request *req, bool own)
       if (req->value[i][0] == '\0')
         continue;
       if (!(available & c))
-        die("%s: the %s controller is not available in %s", req->option[i],
+        fail("%s: the %s controller is not available in %s", req->option[i],
             controller_names[__builtin_ctz(c)], cg.path);
       to_enable |= c;
     }
@@ -259,10 +289,10 @@ static void check_holds_only_foil(pid_t setup_pid)
   char text[4096], *save = NULL;
 
   if (read_text_at(cg.dir_fd, "cgroup.procs", text, sizeof text) < 0)
-    die_errno("%s: can't read %s/cgroup.procs", cg.option, cg.path);
+    fail_errno("%s: can't read %s/cgroup.procs", cg.option, cg.path);
   for (char *w = strtok_r(text, "\n", &save); w != NULL; w = strtok_r(NULL, "\n", &save))
     if (atoi(w) != getpid() && atoi(w) != setup_pid)
-      die("%s: foil's own cgroup %s holds other processes; run foil alone in a delegated "
+      fail("%s: foil's own cgroup %s holds other processes; run foil alone in a delegated "
           "cgroup (systemd-run --user --scope -p Delegate=yes), or pass --cgroup DIR",
           cg.option, cg.path);
 }
@@ -272,10 +302,10 @@ static void make_cgroups(bool own)
   unsigned r;
 
   if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
-    die_errno("getrandom");
+    fail_errno("getrandom");
   snprintf(cg.name, sizeof cg.name, "foil-sandbox-%08x", r);
   if (mkdirat(cg.dir_fd, cg.name, 0755) < 0)
-    die_errno("%s: can't create %s/%s", cg.option, cg.path, cg.name);
+    fail_errno("%s: can't create %s/%s", cg.option, cg.path, cg.name);
   cg.made = true;
   cg.fd = openat(cg.dir_fd, cg.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cg.fd < 0)

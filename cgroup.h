@@ -17,6 +17,11 @@
    cgroup_enter() as its first step. */
 void cgroup_prepare(const struct cgroup_request *req, pid_t setup_pid);
 
+/* HOOK runs when cgroup_prepare() fails, after the undoing and before the
+   error ends the process: setuid mode's monitor ends its waiting setup
+   process there, so that nothing outlives foil. */
+void cgroup_on_failure(void (*hook)(void));
+
 /* In the setup process just forked by a monitor that prepared a cgroup:
    move into it (with the monitor's open-time identity) before anything. */
 void cgroup_enter(void);

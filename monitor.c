@@ -135,6 +135,17 @@ void restore_sigpipe(void)
 /* Setuid mode: the setup process parsed --cgroup and the limits and sends
    them; the monitor, holding nothing any more, makes the cgroup with the
    caller's identity, moves the waiting setup process in and says so. */
+static int setup_join_fd = -1;
+static pid_t setup_pid;
+
+/* The setup process reads end of file and exits (sandbox.c); waiting for
+   it keeps it from outliving foil. */
+static void end_waiting_setup_process(void)
+{
+  close(setup_join_fd);
+  RETRY_EINTR(waitpid(setup_pid, NULL, 0));
+}
+
 static void make_cgroup_for_setup(struct priv_start *st)
 {
   struct cgroup_request req = { 0 };
@@ -156,7 +167,11 @@ static void make_cgroup_for_setup(struct priv_start *st)
     set_error_exit_status(req.error_status);
   if (req.error_json_fd >= 0)
     set_error_json_fd(req.error_json_fd);
+  setup_join_fd = st->join[0];
+  setup_pid = st->child;
+  cgroup_on_failure(end_waiting_setup_process);
   cgroup_prepare(&req, st->child);
+  cgroup_on_failure(NULL);
   if (write_all(st->join[0], "c", 1) < 0 && errno != EPIPE)
     die_errno("Can't tell the sandbox its cgroup is ready");
 }

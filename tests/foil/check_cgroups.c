@@ -821,6 +821,10 @@ START_TEST(cgroup_error_status_and_json)
   add_fd_arg(&a, "--json-status-fd", js[1]);
   args_addv(&a, "--cgroup", W, "/probe", "exit", "0", END);
   run_with_fds(&r, &a, &js[1], 1);
+  /* No grace time: a process of foil's that outlived it is this process's
+     child now (subreaper), alive or not yet reaped. */
+  pid_t left = waitpid(-1, NULL, WNOHANG);
+  ck_assert_msg(left <= 0, "a process of foil's (pid %d) outlived it", (int)left);
   close(js[1]);
   char *out = slurp_within(js[0], "--json-status-fd");
   close(js[0]);
