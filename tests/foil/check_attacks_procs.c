@@ -13,6 +13,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -132,6 +133,12 @@ static void try_ptrace(struct findings *f, pid_t pid, bool seize)
   char c[64];
   bool foil = read_comm(pid, c, sizeof c) && is_foil_comm(c);
   ptrace(PTRACE_DETACH, pid, 0, 0);
+  /* PTRACE_ATTACH queues a SIGSTOP. When the stop seen above was another
+   * one (the SIGTRAP of an exec under way, in the payload, which the caller
+   * may trace), the SIGSTOP is still pending after the detach and would
+   * stop the payload for good: SIGCONT discards it. */
+  if (!seize)
+    kill(pid, SIGCONT);
   if (foil)
     found(f, seize ? "PTRACE_SEIZE" : "PTRACE_ATTACH", pid);
 }
