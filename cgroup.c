@@ -548,12 +548,19 @@ void cgroup_prepare(const struct cgroup_request *req, pid_t setup_pid)
     fail("%s: prctl(PR_SET_CHILD_SUBREAPER): %s", cg.option, strerror(errno));
 }
 
+int cgroup_spawn_fd(void)
+{
+  return cg.procs_fd >= 0 ? cg.fd : -1;
+}
+
 void cgroup_enter(void)
 {
   if (cg.procs_fd < 0)
     return;
-  /* The fd's opener (the monitor) is who the kernel checks. */
-  if (write(cg.procs_fd, "0", 1) != 1)
+  /* The fd's opener (the monitor) is who the kernel checks. Not again
+     when clone3 placed us: a write to cgroup.procs waits for an RCU grace
+     period, the cost clone3 saves. */
+  if (!spawned_in_cgroup() && write(cg.procs_fd, "0", 1) != 1)
     die_errno("%s: can't move the sandbox into %s/%s", cg.option, cg.path, cg.name);
   close(cg.procs_fd);
   close(cg.fd);

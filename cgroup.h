@@ -17,6 +17,12 @@
    cgroup_enter() as its first step. */
 void cgroup_prepare(const struct cgroup_request *req, pid_t setup_pid);
 
+/* After cgroup_prepare() in user-namespace and root mode: the sandbox's
+   cgroup, for spawn_clone() to create the setup process in (else -1).
+   cgroup_enter() is still the child's first step, and moves it there
+   when clone3 could not. */
+int cgroup_spawn_fd(void);
+
 /* HOOK runs when cgroup_prepare() fails, after the undoing and before the
    error ends the process: setuid mode's monitor ends its waiting setup
    process there, so that nothing outlives foil. */

@@ -277,8 +277,10 @@ pid_t priv_spawn_in_user_namespace(const struct priv_start *st, bool write_maps,
   if (pipe2(go, O_CLOEXEC) < 0)
     die_errno("pipe2");
   /* With euid 0 (setuid mode) the new user namespace is owned by root: the
-     caller gets no capability in it and cannot ptrace or setns into it. */
-  pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+     caller gets no capability in it and cannot ptrace or setns into it.
+     In setuid mode spawn_cgroup_fd is -1 (the monitor makes a cgroup only
+     after the drop), so this is a plain clone. */
+  pid = spawn_clone(CLONE_NEWUSER | SIGCHLD, st->spawn_cgroup_fd);
   if (pid < 0)
     die_clone_failed();
   if (pid == 0)
@@ -346,6 +348,7 @@ static void identify(int argc, char **argv, struct priv_start *st)
 
   memset(st, 0, sizeof *st);
   st->owner_userns_fd = -1;
+  st->spawn_cgroup_fd = -1;
   st->join[0] = st->join[1] = -1;
   st->caller_pid = getppid();
   /* Taken before the fork: the setup process's getppid() would already name

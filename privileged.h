@@ -24,6 +24,8 @@ struct priv_start {
   sigset_t caller_sigmask;  /* the mask before the held signals were blocked */
   pid_t child;              /* the setup process: its pid in the monitor, 0 in
                                it, -1 while it does not exist */
+  int spawn_cgroup_fd;      /* user-namespace mode: the cgroup to create the
+                               setup process in (cgroup.h), or -1 */
   /* Setuid mode only: */
   int join[2];              /* socket: the setup process's namespaces to the
                                monitor ([0] the monitor's end) */

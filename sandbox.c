@@ -439,7 +439,7 @@ static pid_t fork_into_user_namespace(int userns_fd)
 
   if (setns(userns_fd, CLONE_NEWUSER) < 0)
     die_errno("Can't join the user namespace of --userns %d", userns_fd);
-  pid = fork();
+  pid = spawn_clone(SIGCHLD, cgroup_spawn_fd());
   if (pid == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
     die_errno("Can't switch ids in the user namespace of --userns");
   return pid;
@@ -456,7 +456,7 @@ static pid_t spawn_setup_process(const struct priv_start *st, struct config *cfg
   if (cfg->userns_fd >= 0)
     return fork_into_user_namespace(cfg->userns_fd);
   if (st->mode == MODE_ROOT && !external_maps)
-    return fork();
+    return spawn_clone(SIGCHLD, cgroup_spawn_fd());
   /* The monitor writes --info-fd itself; the setup process must not. */
   cfg->info_written = external_maps;
   pid = priv_spawn_in_user_namespace(st, !external_maps, external_maps ? cfg->info_fd : -1, &go_fd,
@@ -583,6 +583,7 @@ int main(int argc, char **argv)
       parsed = &early;
       if (early.cgroup.used)
         cgroup_prepare(&early.cgroup, 0);
+      st.spawn_cgroup_fd = cgroup_spawn_fd();
       priv_prepare_spawn(&st, early.forward_signals);
       st.child = spawn_setup_process(&st, &early);
       if (st.child == 0)

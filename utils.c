@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const char *prog_name = "foil";
@@ -428,4 +431,35 @@ void die_mount_api(const char *what, const char *arg)
   if (errno == ENOSYS)
     die("%s: this kernel lacks the mount API foil needs (Linux 5.12 or later)", what);
   die_errno("%s %s", what, arg);
+}
+
+static bool child_in_cgroup;
+
+pid_t spawn_clone(unsigned long flags, int cgroup_fd)
+{
+  if (cgroup_fd >= 0)
+    {
+      struct clone_args args = { 0 };
+      long pid;
+
+      args.flags = (flags & ~(unsigned long)CSIGNAL) | CLONE_INTO_CGROUP;
+      args.exit_signal = flags & CSIGNAL;
+      args.cgroup = (unsigned)cgroup_fd;
+      pid = syscall(SYS_clone3, &args, sizeof args);
+      if (pid == 0)
+        child_in_cgroup = true;
+      if (pid >= 0)
+        return (pid_t)pid;
+      /* Seccomp policies (Flatpak's, container runtimes') answer clone3
+         with ENOSYS so that callers fall back to clone; the caller's
+         cgroup.procs write explains any other refusal. */
+    }
+  if (flags == SIGCHLD)
+    return fork();
+  return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+}
+
+bool spawned_in_cgroup(void)
+{
+  return child_in_cgroup;
 }

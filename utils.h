@@ -52,6 +52,12 @@ bool parse_octal_mode(const char *s, mode_t *mode);
 int read_all(int fd, size_t max_size, char **buf, size_t *len);
 /* write() the whole buffer, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+
+/* fork() (FLAGS SIGCHLD) or clone(FLAGS) with no new stack. CGROUP_FD >= 0:
+   the child starts in that cgroup (clone3 with CLONE_INTO_CGROUP) where the
+   kernel allows it; spawned_in_cgroup() tells the child whether it does. */
+pid_t spawn_clone(unsigned long flags, int cgroup_fd);
+bool spawned_in_cgroup(void);
 /* Open dirfd/path with flags and write the string; -1 with errno on failure. */
 int write_file_at(int dirfd, const char *path, const char *content);
 

@@ -19,11 +19,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -478,6 +483,51 @@ START_TEST(cgroup_placement)
       finish_ok(&l, "--cgroup");
       assert_cgroup_unused(dir, "after foil returned");
     }
+  assert_no_children();
+}
+END_TEST
+
+/* spawn's in_child: from here on clone3 answers ENOSYS, as under the
+   seccomp policies of Flatpak and of container runtimes. */
+static void without_clone3(void *arg)
+{
+  (void)arg;
+  struct sock_filter f[] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+    {
+      dprintf(2, "cannot install the seccomp filter: %s\n", strerror(errno));
+      _exit(126);
+    }
+}
+
+/* foil puts the setup process into the cgroup as it creates it (clone3);
+   where clone3 is refused, the process moves itself, and ends up in the
+   same place. Not in setuid mode: the filter needs no_new_privs, which
+   turns the setuid bit off (and that mode moves the process anyway). */
+START_TEST(cgroup_placement_without_clone3)
+{
+  if (not_foil("cgroup_placement_without_clone3") || no_test_cgroup("cgroup_placement_without_clone3"))
+    return;
+  char dir[4096], want[4200];
+  new_cgroup(dir, sizeof dir);
+  pathf(want, sizeof want, "cgroup: 0::%s/foil-sandbox-", rel_path(dir));
+  struct spawn o = { .in_child = without_clone3 };
+  struct args a = { 0 };
+  struct result r;
+  args_probe(&a);
+  args_addv(&a, "--cgroup", dir, "--proc", "/proc", "/probe", "cgroup", END);
+  run(&r, &o, &a);
+  args_free(&a);
+  assert_ok(&r);
+  ck_assert_msg(!strncmp(r.out, want, strlen(want)), "the command is in \"%s\", expected \"%s*\"", r.out, want);
+  result_free(&r);
+  assert_cgroup_unused(dir, "after foil returned");
   assert_no_children();
 }
 END_TEST
@@ -1294,6 +1344,7 @@ void register_cgroup_tests(TCase *tc)
 {
   const struct test_entry tests[] = {
     T(cgroup_placement, ALL),
+    T(cgroup_placement_without_clone3, U | R),
     T(cgroup_unshare_cgroup_view, ALL),
     T(cgroup_kills_daemon, ALL),
     T(cgroup_monitor_killed, ALL),
