@@ -126,15 +126,6 @@ void restore_sigpipe(void)
     die_errno("sigaction");
 }
 
-/* Reads the sandbox's reports until the payload is exec'd (or setup failed)
-   or, in setuid mode, until the setup process hands the sandbox over
-   (REPORT_JOIN). In setuid mode this runs with the join capabilities still
-   permitted, none effective (privileged.h): each report is two integers, and
-   none of them is used with a capability; REPORT_LAYOUT saying the command
-   runs below the sandbox's user namespace drops them for good at once. */
-/* Setuid mode: the setup process parsed --cgroup and the limits and sends
-   them; the monitor, holding nothing any more, makes the cgroup with the
-   caller's identity, moves the waiting setup process in and says so. */
 static int setup_join_fd = -1;
 static pid_t setup_pid;
 
@@ -146,6 +137,9 @@ static void end_waiting_setup_process(void)
   RETRY_EINTR(waitpid(setup_pid, NULL, 0));
 }
 
+/* Setuid mode: the setup process parsed --cgroup and the limits and sends
+   them; the monitor, holding nothing any more, makes the cgroup with the
+   caller's identity, moves the waiting setup process in and says so. */
 static void make_cgroup_for_setup(struct priv_start *st)
 {
   struct cgroup_request req = { 0 };
@@ -176,6 +170,12 @@ static void make_cgroup_for_setup(struct priv_start *st)
     die_errno("Can't tell the sandbox its cgroup is ready");
 }
 
+/* Reads the sandbox's reports until the payload is exec'd (or setup failed)
+   or, in setuid mode, until the setup process hands the sandbox over
+   (REPORT_JOIN). In setuid mode this runs with the join capabilities still
+   permitted, none effective (privileged.h): each report is two integers, and
+   none of them is used with a capability; REPORT_LAYOUT saying the command
+   runs below the sandbox's user namespace drops them for good at once. */
 void monitor_reports(struct priv_start *st, int report_fd, struct monitor_state *m)
 {
   struct report r = { 0, 0 };
